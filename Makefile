@@ -1,0 +1,64 @@
+# `make` sets up what is missing (system libraries, .venv) and builds every output of every
+# review under source/. Each output depends on its real inputs, so a second `make` with
+# nothing changed does nothing.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+READY  := $(VENV)/.ready
+RUN    := $(PY) -m pipeline
+
+REVIEWS := $(patsubst source/%/review.yaml,%,$(wildcard source/*/review.yaml))
+CODE    := $(shell find pipeline -type f \( -name '*.py' -o -name '*.html' -o -name '*.css' -o -name '*.json' -o -name '*.txt' \) -not -path '*/__pycache__/*') pyproject.toml
+THEMES  := $(shell find themes -type f 2>/dev/null)
+inputs   = $(shell find source/$(1) -type f) $(THEMES) $(CODE)
+
+PDF      := $(REVIEWS:%=out/%/article.pdf)
+HTML     := $(REVIEWS:%=out/%/article.html)
+SLIDES   := $(REVIEWS:%=out/%/slides.pptx)
+SUMMARY  := $(REVIEWS:%=out/%/summary.md) $(REVIEWS:%=out/%/summary.html)
+HANDOUT  := $(REVIEWS:%=out/%/handout.pdf)
+
+.PHONY: all pdf html slides summary handout check test bench clean setup
+.DELETE_ON_ERROR:
+
+all: $(PDF) $(HTML) $(SLIDES) $(SUMMARY) $(HANDOUT)
+pdf: $(PDF)
+html: $(HTML)
+slides: $(SLIDES)
+summary: $(SUMMARY)
+handout: $(HANDOUT)
+
+setup: $(READY)
+
+$(READY): pyproject.toml constraints.txt scripts/setup-system.sh
+	@scripts/setup-system.sh
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@touch $@
+
+define review_rules
+out/$(1)/article.pdf: $(call inputs,$(1)) | $(READY)
+	$(RUN) build --quiet --only pdf source/$(1)
+out/$(1)/article.html: $(call inputs,$(1)) | $(READY)
+	$(RUN) build --quiet --only html source/$(1)
+out/$(1)/slides.pptx: $(call inputs,$(1)) | $(READY)
+	$(RUN) build --quiet --only slides source/$(1)
+out/$(1)/summary.md out/$(1)/summary.html &: $(call inputs,$(1)) | $(READY)
+	$(RUN) build --quiet --only summary source/$(1)
+out/$(1)/handout.pdf: $(call inputs,$(1)) | $(READY)
+	$(RUN) build --quiet --only handout source/$(1)
+endef
+$(foreach r,$(REVIEWS),$(eval $(call review_rules,$(r))))
+
+check: | $(READY)
+	$(RUN) check
+
+test: | $(READY)
+	$(PY) -m pytest
+
+bench: | $(READY)
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf out

@@ -1,0 +1,200 @@
+"""The bibliography: pybtex reads the .bib; entries are normalised to Unicode data.
+
+BibTeX and biblatex field names are both accepted (`journaltitle`, `date`,
+`location`, ...), LaTeX accents and macros become Unicode (pylatexenc), and
+every entry keeps the line it starts on so checks can point at it. How an
+entry or a citation is written is the business of `citation_styles.py`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pybtex.errors
+from pybtex.database import BibliographyDataError, Person
+from pybtex.database.input.bibtex import Parser
+from pybtex.scanner import PybtexSyntaxError
+from pylatexenc.latex2text import LatexNodes2Text
+
+from pipeline.diagnostics import Diagnostics, Location, display_path
+from pipeline.source import read_text
+
+pybtex.errors.set_strict_mode(True)
+
+# biblatex name → the BibTeX name used below.
+ALIASES = {"journaltitle": "journal", "location": "address", "institution": "institution",
+           "eventtitle": "booktitle", "maintitle": "booktitle"}
+# What each entry type needs to be formatted sensibly (BibTeX's own rules, biblatex's names mapped).
+REQUIRED = {
+    "article": ("title", "journal", "year"),
+    "book": ("title", "year"),
+    "inbook": ("title", "year"),
+    "incollection": ("title", "booktitle", "year"),
+    "inproceedings": ("title", "booktitle", "year"),
+    "conference": ("title", "booktitle", "year"),
+    "phdthesis": ("title", "school", "year"),
+    "mastersthesis": ("title", "school", "year"),
+    "thesis": ("title", "school", "year"),
+    "techreport": ("title", "institution", "year"),
+    "report": ("title", "institution", "year"),
+    "manual": ("title",),
+    "unpublished": ("title",),
+    "online": ("title",),
+    "misc": ("title",),
+}
+NEEDS_AUTHOR = {"article", "incollection", "inproceedings", "phdthesis", "mastersthesis", "thesis"}
+_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s{}()]+)[ \t]*,", re.M)
+_NOT_ENTRIES = {"comment", "string", "preamble"}
+_LATEX = LatexNodes2Text(math_mode="text", keep_comments=False)
+
+
+@dataclass(frozen=True)
+class Name:
+    """A person's name, split the way citation styles need it."""
+
+    family: str  # with any particle: "van der Berg"
+    given: str = ""
+    suffix: str = ""
+
+    @property
+    def initials(self) -> list[str]:
+        """One initial per given name, hyphenated names kept: "Jean-Paul A." → ["J.-P.", "A."]."""
+        parts = []
+        for word in self.given.replace(".", ". ").split():
+            pieces = [p for p in word.split("-") if p]
+            parts.append("-".join(p[0] + "." for p in pieces))
+        return parts
+
+
+@dataclass(frozen=True)
+class BibEntry:
+    """A normalised bibliography entry: Unicode fields, names split, where it stands."""
+
+    key: str
+    type: str
+    fields: dict[str, str]
+    authors: tuple[Name, ...]
+    editors: tuple[Name, ...]
+    location: Location
+    raw_fields: frozenset[str] = field(default=frozenset())
+
+    def get(self, name: str) -> str:
+        return self.fields.get(name, "")
+
+
+def latex_to_text(value: str) -> str:
+    """LaTeX markup (accents, macros, braces, `--`) as plain Unicode text."""
+    if not any(c in value for c in "\\{}$~-"):
+        return value
+    text = _LATEX.latex_to_text(value)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def entry_lines(text: str) -> list[tuple[str, str, int]]:
+    """(type, key, line) of every entry in the raw .bib text."""
+    found = []
+    for match in _ENTRY_START.finditer(text):
+        if match.group(1).lower() not in _NOT_ENTRIES:
+            found.append((match.group(1).lower(), match.group(2), text.count("\n", 0, match.start()) + 1))
+    return found
+
+
+def load_bibliography(path: Path, diagnostics: Diagnostics) -> dict[str, BibEntry]:
+    """Every entry of the .bib, keyed; problems reported at their line."""
+    text = read_text(path, diagnostics)
+    if text is None:
+        return {}
+    shown = display_path(path)
+    lines = entry_lines(text)
+    if _report_duplicates(lines, shown, diagnostics):
+        return {}
+    try:
+        data = Parser(encoding="utf-8").parse_string(text)
+    except PybtexSyntaxError as error:
+        diagnostics.error(_syntax_message(error, lines), Location(shown, error.lineno or 1))
+        return {}
+    except BibliographyDataError as error:
+        diagnostics.error(f"malformed bibliography: {error}", Location(shown))
+        return {}
+    where = {key.lower(): line for _, key, line in lines}
+    return {key: _normalise(key, entry, Location(shown, where.get(key.lower(), 1)))
+            for key, entry in data.entries.items()}
+
+
+def _report_duplicates(lines: list[tuple[str, str, int]], shown: str, diagnostics: Diagnostics) -> bool:
+    first: dict[str, int] = {}
+    for _, key, line in lines:
+        if key.lower() in first:
+            diagnostics.error(f"duplicate key '{key}' (first defined on line {first[key.lower()]}); "
+                              "rename or remove one entry", Location(shown, line))
+        first.setdefault(key.lower(), line)
+    return len(first) < len(lines)
+
+
+def _syntax_message(error: PybtexSyntaxError, lines: list[tuple[str, str, int]]) -> str:
+    reason = str(error).split(":", 1)[-1].strip() if "syntax error" in str(error) else str(error)
+    before = [(key, line) for _, key, line in lines if line <= (error.lineno or 0)]
+    if before:
+        key, line = before[-1]
+        return (f"malformed BibTeX: {reason} (in entry '{key}' that starts on line {line}: "
+                "check its braces, quotes and commas)")
+    return f"malformed BibTeX: {reason}"
+
+
+def _normalise(key: str, entry, location: Location) -> BibEntry:
+    fields: dict[str, str] = {}
+    for name, value in entry.fields.items():
+        name = ALIASES.get(name.lower(), name.lower())
+        raw = str(value)
+        fields[name] = raw.strip() if name in ("url", "doi") else latex_to_text(raw)
+    _normalise_date(fields)
+    if entry.type.lower() == "thesis" and "institution" in fields:
+        fields.setdefault("school", fields["institution"])
+    return BibEntry(
+        key=key,
+        type=entry.type.lower(),
+        fields=fields,
+        authors=tuple(_name(p) for p in entry.persons.get("author", ())),
+        editors=tuple(_name(p) for p in entry.persons.get("editor", ())),
+        location=location,
+        raw_fields=frozenset(n.lower() for n in entry.fields),
+    )
+
+
+def _normalise_date(fields: dict[str, str]) -> None:
+    """biblatex `date = {2020-03-01}` supplies `year` (and `month`) when they are missing."""
+    match = re.match(r"(\d{4})(?:-(\d{2}))?", fields.get("date", ""))
+    if match and "year" not in fields:
+        fields["year"] = match.group(1)
+        if match.group(2):
+            fields.setdefault("month", match.group(2))
+
+
+def _name(person: Person) -> Name:
+    family = " ".join(person.prelast_names + person.last_names)
+    given = " ".join(person.first_names + person.middle_names)
+    return Name(family=latex_to_text(family), given=latex_to_text(given),
+                suffix=latex_to_text(" ".join(person.lineage_names)))
+
+
+def check_entry(entry: BibEntry, diagnostics: Diagnostics) -> None:
+    """Warn where an entry lacks what its type needs to be formatted."""
+    needed = REQUIRED.get(entry.type, ("title",))
+    missing = [f for f in needed if not entry.get(f)]
+    if not entry.authors and not entry.editors and entry.type in NEEDS_AUTHOR:
+        missing.insert(0, "author")
+    if entry.type == "book" and not entry.get("publisher"):
+        missing.append("publisher")
+    if missing:
+        names = ", ".join(f"'{m}'" for m in missing)
+        diagnostics.warning(f"entry '{entry.key}' (@{entry.type}) lacks {names}; "
+                            "its reference will be incomplete", entry.location)
+
+
+def sort_key(text: str) -> str:
+    """Case- and accent-insensitive sort key ("Ångström" sorts with "Angstrom")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

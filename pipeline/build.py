@@ -1,0 +1,79 @@
+"""The build step: the only code that writes to `out/`.
+
+Every output of a review is rendered in memory first; only when all of them
+succeeded are they written, each to a temporary file in the output folder and
+then renamed into place. A failed build leaves earlier outputs as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from pipeline.diagnostics import Diagnostic
+from pipeline.loader import load_review
+from pipeline.model import Document
+from pipeline.render import OUTPUTS, Settings
+from pipeline.report import build_report, render_report
+from pipeline.themes import load_theme
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    """What a review's build wrote and what the checks said."""
+
+    document: Document
+    diagnostics: list[Diagnostic]
+    written: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def check_review(review_dir: Path, theme: str | None = None) -> tuple[Document, list[Diagnostic]]:
+    """Load and run every check; raises InputError on errors."""
+    return load_review(review_dir, theme)
+
+
+def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settings: Settings,
+                 theme: str | None = None, progress: Progress = lambda _: None) -> BuildResult:
+    """Render the chosen outputs of one review and write them, all or nothing."""
+    document, diagnostics = check_review(review_dir, theme)
+    result = BuildResult(document, diagnostics)
+    files: dict[str, bytes] = {}
+    theme_ = load_theme(document.theme)
+    for name in only:
+        started = time.perf_counter()
+        files.update(OUTPUTS[name].render(document, theme_, settings))
+        result.timings[name] = time.perf_counter() - started
+    files["report.json"] = render_report(build_report(document, diagnostics))
+    out_dir = out_root / document.name
+    result.written = write_atomically(out_dir, files)
+    for name in only:
+        progress(f"{document.name}: {name} ({', '.join(OUTPUTS[name].files)}) in "
+                 f"{result.timings[name]:.2f} s")
+    return result
+
+
+def write_atomically(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write every file to a temporary name first, then rename them all into place."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, data in sorted(files.items()):
+            handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.chmod(temp, 0o644)
+            staged.append((name, Path(temp)))
+    except BaseException:
+        for _, temp in staged:
+            temp.unlink(missing_ok=True)
+        raise
+    for name, temp in staged:
+        os.replace(temp, out_dir / name)
+    return [out_dir / name for name, _ in staged]

@@ -1,0 +1,341 @@
+"""Load a review folder into a `Document`: read, validate, parse inline text, resolve citations.
+
+This is the only way in. Every problem is collected as a diagnostic with its
+file and line; if any is an error, `InputError` carries them all and no
+Document is made.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from pipeline import schema, themes
+from pipeline.bibliography import BibEntry, check_entry, load_bibliography
+from pipeline.citation_styles import STYLES, Context
+from pipeline.diagnostics import Diagnostic, Diagnostics, InputError
+from pipeline.inline import parse_inline
+from pipeline.model import (Author, Bibliography, Cite, Document, EvidenceTable, Figure, LaySection,
+                            LaySummary, Paragraph, Reference, Runs, Section, Study, Term, Text,
+                            citations)
+from pipeline.source import YamlPath, YamlSource, load_yaml
+
+REVIEW_FILE = "review.yaml"
+DEFAULT_DISCLAIMER = ("This summary is not medical advice. Talk to your doctor before you start "
+                      "or stop any medicine.")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def load_review(review_dir: Path, theme: str | None = None) -> tuple[Document, list[Diagnostic]]:
+    """The Document of `review_dir` and its warnings; raises InputError if there are errors."""
+    diagnostics = Diagnostics()
+    source = load_yaml(review_dir / REVIEW_FILE, diagnostics)
+    diagnostics.raise_if_errors()
+    schema.validate(source, diagnostics)
+    diagnostics.raise_if_errors()
+    document = _Builder(review_dir, source, diagnostics, theme).build()
+    diagnostics.raise_if_errors()
+    return document, diagnostics.items
+
+
+def slugify(title: str) -> str:
+    """An anchor id from a heading: "LDN Therapy and PTSD" → "ldn-therapy-and-ptsd"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return slug if slug[:1].isalpha() else f"section-{slug}"
+
+
+class _Builder:
+    """Builds the Document from validated data; knows where every value came from."""
+
+    def __init__(self, review_dir: Path, source: YamlSource, diagnostics: Diagnostics, theme: str | None):
+        self.dir = review_dir
+        self.source = source
+        self.data = source.data
+        self.diagnostics = diagnostics
+        self.theme_override = theme
+        self.figure_count = 0
+
+    # --- inline text -----------------------------------------------------------------
+
+    def runs(self, path: YamlPath, text: str | None = None, offset: int = 0) -> Runs:
+        """Parse the Markdown at `path` (or a part of it starting at `offset`)."""
+        value = str(self._get(path)) if text is None else text
+        whole = str(self._get(path))
+
+        def locate(at: int, needle: str):
+            return self.source.locate_in(path, whole, offset + at, needle)
+
+        result = parse_inline(value, locate)
+        for url in result.unsafe_links:
+            self.diagnostics.warning(f"link to '{url}' is not http(s) or mailto; it is shown as text",
+                                     locate(max(value.find(url), 0), url))
+        if result.images:
+            self.diagnostics.warning("an image inside text is shown as its alt text; put it on its own "
+                                     "as a body item to make it a figure", self.source.location(path))
+        return result.runs
+
+    def paragraphs(self, path: YamlPath) -> tuple[Paragraph, ...]:
+        """Markdown with blank lines between paragraphs, one Paragraph each."""
+        value = str(self._get(path))
+        found, start = [], 0
+        for part in _PARAGRAPH_BREAK.split(value):
+            offset = value.find(part, start)
+            start = offset + len(part)
+            if part.strip():
+                where = self.source.locate_in(path, value, offset, part.split()[0])
+                found.append(Paragraph(self.runs(path, part, offset), where))
+        return tuple(found)
+
+    def paragraph(self, path: YamlPath) -> Paragraph:
+        return Paragraph(self.runs(path), self.source.location(path))
+
+    def _get(self, path: YamlPath, default=None):
+        value = self.data
+        for part in path:
+            try:
+                value = value[part]
+            except (KeyError, IndexError, TypeError):
+                return default
+        return value
+
+    def _text(self, path: YamlPath, default: str = "") -> str:
+        value = self._get(path)
+        return default if value is None else str(value).strip()
+
+    # --- the document --------------------------------------------------------------------
+
+    def build(self) -> Document:
+        sections = self._sections()
+        document = Document(
+            name=self.dir.resolve().name,
+            source_dir=self.dir,
+            source_path=self.source.path,
+            title=self._text(("title",)),
+            subtitle=self._text(("subtitle",)),
+            short_title=self._text(("short_title",)) or self._text(("title",)),
+            authors=tuple(self._author(i) for i in range(len(self.data["authors"]))),
+            date=self._date(),
+            venue=self._text(("venue",)),
+            lang=self._text(("lang",), "en"),
+            keywords=tuple(self.data.get("keywords", ())),
+            abstract=self.paragraphs(("abstract",)),
+            key_points=tuple(self.paragraph(("key_points", i)) for i in range(len(self.data.get("key_points", ())))),
+            sections=sections,
+            evidence=self._evidence(),
+            lay_summary=self._lay_summary(),
+            glossary=tuple(self._term(i) for i in range(len(self.data.get("glossary", ())))),
+            bibliography=Bibliography(self._style_name(), ()),
+            citation_style=self._style_name(),
+            theme=self._theme(),
+            paper=self.data.get("paper"),
+            figures=tuple(b for s in sections for b in s.blocks if isinstance(b, Figure)),
+        )
+        entries = self._bibliography_entries()
+        if entries is None:  # the .bib itself is broken: key checks would only repeat that
+            return document
+        return _resolve_citations(document, entries, self)
+
+    def _style_name(self) -> str:
+        return self.data.get("citation_style", "apa")
+
+    def _date(self):
+        import datetime
+        value = self.data.get("date")
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value)) if value else None
+        except ValueError:
+            self.diagnostics.error(f"'date' is not a real date: {value!r}", self.source.location(("date",)))
+            return None
+
+    def _theme(self) -> str:
+        name = self.theme_override or self.data.get("theme", themes.DEFAULT_THEME)
+        there = themes.available()
+        if name not in there:
+            where = self.source.location(("theme",))
+            how = "--theme" if self.theme_override else "'theme'"
+            self.diagnostics.error(f"unknown theme '{name}' ({how}); the themes are: {', '.join(there) or 'none'}",
+                                   where)
+        return name
+
+    def _author(self, i: int) -> Author:
+        get = lambda field: self._text(("authors", i, field))  # noqa: E731
+        return Author(name=get("name"), honorific=get("honorific"), credentials=get("credentials"),
+                      roles=tuple(self.data["authors"][i].get("roles", ())),
+                      affiliation=get("affiliation"), email=get("email"))
+
+    def _sections(self) -> tuple[Section, ...]:
+        sections, seen = [], {}
+        for i, raw in enumerate(self.data["sections"]):
+            path = ("sections", i)
+            section_id = raw.get("id") or slugify(raw["title"])
+            where = self.source.location(path + (("id",) if "id" in raw else ("title",)))
+            if section_id in seen:
+                self.diagnostics.error(f"section id '{section_id}' is already used by the section on line "
+                                       f"{seen[section_id]}; give one of them another 'id'", where)
+            seen.setdefault(section_id, where.line)
+            blocks = tuple(self._block(path + ("body", j)) for j in range(len(raw["body"])))
+            points = tuple(self.paragraph(path + ("key_points", j)) for j in range(len(raw.get("key_points", ()))))
+            sections.append(Section(section_id, raw["title"].strip(), blocks, points, self.source.location(path)))
+        return tuple(sections)
+
+    def _block(self, path: YamlPath):
+        value = self._get(path)
+        if isinstance(value, dict):
+            caption = self.runs(path + ("caption",)) if value.get("caption") else ()
+            return self._figure(path, value["image"], value["alt"], caption, path + ("image",))
+        lone_image = re.fullmatch(r"\s*!\[([^\]]*)\]\(\s*(\S+?)(?:\s+\"([^\"]*)\")?\s*\)\s*", value)
+        if lone_image:
+            alt, src, title = lone_image.groups()
+            caption = parse_inline(title, lambda *_: self.source.location(path)).runs if title else ()
+            return self._figure(path, src, alt, caption, path)
+        return self.paragraph(path)
+
+    def _figure(self, path: YamlPath, image: str, alt: str, caption: Runs, image_path: YamlPath) -> Figure:
+        self.figure_count += 1
+        where = self.source.location(image_path)
+        target = (self.dir / image).resolve()
+        if not target.is_relative_to(self.dir.resolve()) or re.match(r"^[a-z][a-z0-9+.-]*:", image, re.I):
+            self.diagnostics.error(f"image '{image}' is outside the review folder; copy it into the folder "
+                                   "and give a relative path", where)
+        elif not target.is_file():
+            self.diagnostics.error(f"image '{image}' not found in {self.dir}", where)
+        if not alt.strip():
+            self.diagnostics.warning("figure has no alt text; describe what it shows", where)
+        return Figure(Path(image), alt.strip(), caption, self.figure_count, self.source.location(path))
+
+    def _evidence(self) -> EvidenceTable | None:
+        raw = self.data.get("evidence")
+        if not raw:
+            return None
+        rows = []
+        for i, study in enumerate(raw["studies"]):
+            path = ("evidence", "studies", i)
+            cell = lambda f: self.runs(path + (f,)) if f in study else None  # noqa: E731
+            rows.append(Study(cell("condition"), cell("study"), cell("design"), cell("participants"),
+                              cell("duration"), cell("finding"), self.source.location(path)))
+        return EvidenceTable(raw.get("caption", "Studies discussed in this review"), tuple(rows))
+
+    def _lay_summary(self) -> LaySummary | None:
+        raw = self.data.get("lay_summary")
+        if not raw:
+            return None
+        path = ("lay_summary",)
+        messages = tuple(self.paragraph(path + ("key_messages", i)) for i in range(len(raw["key_messages"])))
+        sections = tuple(
+            LaySection(s["heading"].strip(), self.paragraphs(path + ("sections", i, "text")),
+                       self.source.location(path + ("sections", i)))
+            for i, s in enumerate(raw["sections"]))
+        return LaySummary(raw["title"].strip(), messages, sections, raw.get("disclaimer", DEFAULT_DISCLAIMER),
+                          float(raw.get("grade_target", 8)), tuple(raw.get("jargon", ())),
+                          self.source.location(path))
+
+    def _term(self, i: int) -> Term:
+        raw = self.data["glossary"][i]
+        return Term(raw["term"].strip(), self.runs(("glossary", i, "meaning")), tuple(raw.get("aliases", ())),
+                    self.source.location(("glossary", i)))
+
+    def _bibliography_entries(self) -> dict[str, BibEntry] | None:
+        name = self.data.get("bibliography", "references.bib")
+        path = (self.dir / name).resolve()
+        if not path.is_relative_to(self.dir.resolve()):
+            self.diagnostics.error(f"bibliography '{name}' must be inside the review folder",
+                                   self.source.location(("bibliography",)))
+            return None
+        if not path.is_file():
+            self.diagnostics.error(f"bibliography file '{name}' not found in {self.dir}",
+                                   self.source.location(("bibliography",)) if "bibliography" in self.data
+                                   else self.source.location(()))
+            return None
+        errors_before = sum(d.severity == "error" for d in self.diagnostics.items)
+        entries = load_bibliography(path, self.diagnostics)
+        return None if sum(d.severity == "error" for d in self.diagnostics.items) > errors_before else entries
+
+
+# --- citations -------------------------------------------------------------------------
+
+
+def all_runs(document: Document) -> list[Runs]:
+    """Every piece of inline text in reading order: the order that numbers citations."""
+    found: list[Runs] = [p.runs for p in document.abstract]
+    for section in document.sections:
+        for block in section.blocks:
+            found.append(block.runs if isinstance(block, Paragraph) else block.caption)
+    found += [p.runs for p in document.key_points]
+    found += [p.runs for s in document.sections for p in s.key_points]
+    if document.evidence:
+        for row in document.evidence.studies:
+            found += [c for c in (row.condition, row.study, row.design, row.participants, row.duration,
+                                  row.finding) if c]
+    if document.lay_summary:
+        found += [p.runs for p in document.lay_summary.key_messages]
+        found += [p.runs for s in document.lay_summary.sections for p in s.paragraphs]
+    found += [t.meaning for t in document.glossary]
+    return found
+
+
+def _resolve_citations(document: Document, entries: dict[str, BibEntry], builder: _Builder) -> Document:
+    diagnostics = builder.diagnostics
+    cites = [c for runs in all_runs(document) for c in citations(runs)]
+    order: list[str] = []
+    for cite in cites:
+        for item in cite.items:
+            if item.key not in entries:
+                close = difflib.get_close_matches(item.key, list(entries), n=2, cutoff=0.6)
+                hint = f" (did you mean {' or '.join(repr(k) for k in close)}?)" if close else \
+                    " (no such key in the bibliography)"
+                diagnostics.error(f"unknown citation key '{item.key}'{hint}", cite.location)
+            elif item.key not in order:
+                order.append(item.key)
+    listed = order + [k for k in _nocite(builder, entries) if k not in order]
+    for key, entry in entries.items():
+        if key not in listed:
+            diagnostics.warning(f"reference '{key}' is never cited; cite it, or list it with nocite",
+                                entry.location)
+    if diagnostics.has_errors:
+        return document
+    for key in listed:
+        check_entry(entries[key], diagnostics)
+    style = STYLES[document.citation_style]
+    context = style.prepare([entries[k] for k in listed], order)
+    references = tuple(Reference(key, style.label(e, context), style.reference(e, context), e.location)
+                       for key, e in context.entries.items())
+    return _map_cites(document, lambda cite: style.cite(cite, context), Bibliography(style.name, references))
+
+
+def _nocite(builder: _Builder, entries: dict[str, BibEntry]) -> list[str]:
+    nocite = builder.data.get("nocite")
+    if nocite == "*":
+        return list(entries)
+    keys = []
+    for i, key in enumerate(nocite or ()):
+        if key in entries:
+            keys.append(key)
+        else:
+            close = difflib.get_close_matches(key, list(entries), n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            builder.diagnostics.error(f"unknown key '{key}' in nocite{hint}", builder.source.location(("nocite", i)))
+    return keys
+
+
+def _map_cites(document: Document, render, bibliography: Bibliography) -> Document:
+    """The same document with every citation's text filled in by `render`."""
+    import dataclasses
+
+    def fill(value):
+        if isinstance(value, Cite):
+            return dataclasses.replace(value, runs=render(value))
+        if isinstance(value, Text) or value is None or isinstance(value, (str, int, float, Path)):
+            return value
+        if isinstance(value, tuple):
+            return tuple(fill(v) for v in value)
+        if dataclasses.is_dataclass(value):
+            changes = {f.name: fill(getattr(value, f.name)) for f in dataclasses.fields(value)
+                       if f.name not in ("location", "date")}
+            return dataclasses.replace(value, **changes)
+        return value
+
+    filled = fill(document)
+    return dataclasses.replace(filled, bibliography=bibliography)

@@ -1,0 +1,268 @@
+"""The Document: plain, immutable data that every renderer reads.
+
+Inline text is parsed once (see `inline.py`) into runs of the node types
+below; citations arrive resolved, carrying the text the chosen style gives
+them, so no renderer formats a citation or parses Markdown again.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Union
+
+from pipeline.diagnostics import Location
+
+# --- inline runs -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """Plain text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Emph:
+    """Emphasis (italic)."""
+
+    children: Runs
+
+
+@dataclass(frozen=True)
+class Strong:
+    """Strong emphasis (bold)."""
+
+    children: Runs
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink to an http(s) or mailto address."""
+
+    url: str
+    children: Runs
+
+
+@dataclass(frozen=True)
+class RefLink:
+    """Part of a citation that points at a reference list entry (`#ref-<key>`)."""
+
+    key: str
+    children: Runs
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    """One cited work inside a citation: `[see @key, p. 4]`."""
+
+    key: str
+    prefix: str = ""
+    locator: str = ""
+    suppress_author: bool = False
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A Pandoc citation; `runs` is its text in the document's style, filled at load."""
+
+    items: tuple[CiteItem, ...]
+    mode: Literal["parenthetical", "narrative"]
+    location: Location
+    runs: Runs = ()
+
+
+Inline = Union[Text, Emph, Strong, Link, RefLink, Cite]
+Runs = tuple[Inline, ...]
+
+
+def plain_text(runs: Runs) -> str:
+    """The runs as plain text, citations as their rendered text."""
+    parts: list[str] = []
+    for run in runs:
+        if isinstance(run, Text):
+            parts.append(run.text)
+        elif isinstance(run, Cite):
+            parts.append(plain_text(run.runs))
+        else:
+            parts.append(plain_text(run.children))
+    return "".join(parts)
+
+
+def citations(runs: Runs) -> list[Cite]:
+    """Every citation in the runs, in reading order."""
+    found: list[Cite] = []
+    for run in runs:
+        if isinstance(run, Cite):
+            found.append(run)
+        elif not isinstance(run, Text):
+            found.extend(citations(run.children))
+    return found
+
+
+# --- blocks ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of prose."""
+
+    runs: Runs
+    location: Location
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image from the review folder, numbered in document order."""
+
+    image: Path
+    alt: str
+    caption: Runs
+    number: int
+    location: Location
+
+
+Block = Union[Paragraph, Figure]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of the review body; `key_points` are what its slides show."""
+
+    id: str
+    title: str
+    blocks: tuple[Block, ...]
+    key_points: tuple[Paragraph, ...]
+    location: Location
+
+    @property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Paragraph))
+
+
+# --- front matter --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Author:
+    """An author as the byline shows them: `Dr Robert Becker, MCMA`."""
+
+    name: str
+    honorific: str = ""
+    credentials: str = ""
+    roles: tuple[str, ...] = ()
+    affiliation: str = ""
+    email: str = ""
+
+    @property
+    def display_name(self) -> str:
+        name = f"{self.honorific} {self.name}" if self.honorific else self.name
+        return f"{name}, {self.credentials}" if self.credentials else name
+
+
+# --- structured parts ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Study:
+    """A row of the evidence table, as the review states it; None when not stated."""
+
+    condition: Runs
+    study: Runs
+    design: Runs
+    participants: Runs | None
+    duration: Runs | None
+    finding: Runs
+    location: Location
+
+
+@dataclass(frozen=True)
+class EvidenceTable:
+    """The studies the review discusses."""
+
+    caption: str
+    studies: tuple[Study, ...]
+
+
+@dataclass(frozen=True)
+class LaySection:
+    """A section of the plain-language summary."""
+
+    heading: str
+    paragraphs: tuple[Paragraph, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class LaySummary:
+    """The plain-language summary for patients and the public."""
+
+    title: str
+    key_messages: tuple[Paragraph, ...]
+    sections: tuple[LaySection, ...]
+    disclaimer: str
+    grade_target: float
+    jargon: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary entry: a technical term and its plain meaning."""
+
+    term: str
+    meaning: Runs
+    aliases: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference list entry, formatted once in the document's citation style."""
+
+    key: str
+    label: str  # what the list shows before the entry: "1." in numeric styles, "" otherwise
+    runs: Runs
+    location: Location
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    """The resolved reference list, in the order the style lists it."""
+
+    style: str
+    references: tuple[Reference, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole review, validated and resolved."""
+
+    name: str
+    source_dir: Path
+    source_path: Path
+    title: str
+    subtitle: str
+    short_title: str
+    authors: tuple[Author, ...]
+    date: datetime.date | None
+    venue: str
+    lang: str
+    keywords: tuple[str, ...]
+    abstract: tuple[Paragraph, ...]
+    key_points: tuple[Paragraph, ...]
+    sections: tuple[Section, ...]
+    evidence: EvidenceTable | None
+    lay_summary: LaySummary | None
+    glossary: tuple[Term, ...]
+    bibliography: Bibliography
+    citation_style: str
+    theme: str
+    paper: str | None
+    figures: tuple[Figure, ...] = field(default=())
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.title}: {self.subtitle}" if self.subtitle else self.title

@@ -1,0 +1,59 @@
+"""The renderers: each turns (Document, Theme, Settings) into the bytes of its files.
+
+Renderers are pure: they never touch `out/`. `OUTPUTS` maps the names users
+give to `--only` to the files each writes and the function that renders them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+from typing import Callable
+
+from pipeline.model import Document
+from pipeline.themes import Theme
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the command line may change about rendering."""
+
+    paper: str | None = None  # "a4" or "letter"; None: the review's, else the theme's
+
+    def paper_for(self, document: Document) -> str:
+        return self.paper or document.paper or "a4"
+
+
+def source_date(document: Document) -> datetime.datetime:
+    """The date stamped into outputs: the review's `date`, else SOURCE_DATE_EPOCH, else a fixed one.
+
+    Never the clock, so the same input gives the same bytes.
+    """
+    if document.date:
+        return datetime.datetime.combine(document.date, datetime.time(12, 0), datetime.timezone.utc)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    return datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+Render = Callable[[Document, Theme, Settings], dict[str, bytes]]
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output users can ask for with --only, and the files it writes."""
+
+    name: str
+    files: tuple[str, ...]
+    render: Render
+
+
+def _registry() -> dict[str, Output]:
+    outputs: dict[str, Output] = {}
+    return outputs
+
+
+OUTPUTS: dict[str, Output] = _registry()
+OUTPUT_NAMES = ("pdf", "html", "slides", "summary", "handout")

@@ -1,0 +1,83 @@
+"""The command line contract: exit status, one-line diagnostics, no traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+GOOD = """\
+title: T
+authors:
+  - name: Ada Lovelace
+abstract: An abstract [@smith2020].
+sections:
+  - title: Introduction
+    body:
+      - A paragraph.
+"""
+
+
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True,
+                          cwd=cwd, env=env)
+
+
+def test_version_and_help():
+    assert run("--version").returncode == 0
+    assert "build" in run("--help").stdout
+
+
+def test_wrong_command_line_exits_2():
+    for args in ([], ["frobnicate"], ["build", "--only", "pfd"], ["check", "/nonexistent"]):
+        result = run(*args)
+        assert result.returncode == 2, args
+        assert "Traceback" not in result.stderr
+
+
+def test_input_error_exits_1_with_one_line_and_no_traceback(make_review, tmp_path):
+    make_review(GOOD.replace("A paragraph.", "See [@tolan2018]."))
+    result = run("check", "r", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == \
+        "r/review.yaml:8:14: error: unknown citation key 'tolan2018' (no such key in the bibliography)"
+    assert "Traceback" not in result.stderr
+
+
+def test_broken_yaml_and_broken_bib_exit_1(make_review, tmp_path):
+    make_review(GOOD + "  - title: [unclosed\n")
+    assert run("check", "r", cwd=tmp_path).returncode == 1
+    make_review(GOOD, bib="@article{x,\n  title = {open\n", name="b")
+    result = run("check", "b", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("b/references.bib:2:1: error: malformed BibTeX")
+
+
+def test_strict_turns_warnings_into_errors(make_review, tmp_path):
+    make_review(GOOD, bib="@article{smith2020, author={A, B}, title={T}, year=2020}\n")
+    assert run("check", "r", cwd=tmp_path).returncode == 0
+    result = run("check", "--strict", "r", cwd=tmp_path)
+    assert result.returncode == 1
+    assert ": error: entry 'smith2020' (@article) lacks 'journal'" in result.stderr
+
+
+def test_failed_build_leaves_earlier_outputs_untouched(make_review, tmp_path):
+    folder = make_review(GOOD)
+    assert run("build", "--out", "out", str(folder), cwd=tmp_path).returncode == 0
+    before = {p.name: p.read_bytes() for p in (tmp_path / "out" / "r").iterdir()}
+    assert "report.json" in before
+    (tmp_path / "r" / "review.yaml").write_text(GOOD + "bogus: 1\n")
+    assert run("build", "--out", "out", str(folder), cwd=tmp_path).returncode == 1
+    after = {p.name: p.read_bytes() for p in (tmp_path / "out" / "r").iterdir()}
+    assert after == before
+
+
+def test_report_lists_citations_per_section(make_review, tmp_path):
+    make_review(GOOD.replace("A paragraph.", "As @smith2020 found."))
+    assert run("build", "--out", "out", "r", cwd=tmp_path).returncode == 0
+    report = json.loads((tmp_path / "out" / "r" / "report.json").read_text())
+    assert report["citations"]["per_section"] == {"introduction": ["smith2020"]}
+    assert report["words"]["per_section"] == {"introduction": 6}
