@@ -48,10 +48,15 @@ def _sentence(text: str) -> str:
     return text if not text or text[-1] in ".?!" else text + "."
 
 
-def _doi_or_url(entry: BibEntry) -> Runs:
-    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", entry.get("doi"), flags=re.I)
+def _bare_doi(entry: BibEntry) -> str:
+    return re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", entry.get("doi"), flags=re.I)
+
+
+def _doi_or_url(entry: BibEntry, show_doi_as_url: bool = True) -> Runs:
+    doi = _bare_doi(entry)
     url = f"https://doi.org/{doi}" if doi else entry.get("url")
-    return (Link(url, (Text(url),)),) if url.startswith(("http://", "https://")) else ()
+    shown = url if show_doi_as_url or not doi else doi
+    return (Link(url, (Text(shown),)),) if url.startswith(("http://", "https://")) else ()
 
 
 def _et_al_short(names: tuple[Name, ...], conjunction: str) -> str:
@@ -169,12 +174,12 @@ class Apa:
             return (Text(_sentence(title)),)
         extra = [entry.get("edition") and f"{entry.get('edition')} ed.",
                  entry.get("number") and entry.type in ("techreport", "report") and f"Report No. {entry.get('number')}"]
-        extra_text = f" ({'; '.join(e for e in extra if e)})" if any(extra) else ""
+        extra_text = f"({'; '.join(e for e in extra if e)})" if any(extra) else ""
         thesis = self._thesis_kind(entry)
         if thesis:
             school = entry.get("school")
             return _join((Emph((Text(title),)),), f" [{thesis}{', ' + school if school else ''}].")
-        return _join((Emph((Text(title),)),), _sentence(extra_text) if extra_text else ".")
+        return _join((Emph((Text(title),)),), f" {extra_text}." if extra_text else ".")
 
     def _thesis_kind(self, entry: BibEntry) -> str:
         if entry.type == "phdthesis" or (entry.type == "thesis" and "phd" in entry.get("type").lower()):
@@ -299,7 +304,7 @@ class Vancouver:
         head = f"{_sentence(who)} " if names else ""
         title = entry.get("title") or "[Untitled]"
         runs = _join(head, self._title(entry, title), self._source(entry))
-        link = _doi_or_url(entry)
+        link = _doi_or_url(entry, show_doi_as_url=False)
         if link and entry.get("doi"):
             runs = _join(runs, " doi:", link)
         elif link:
@@ -307,7 +312,8 @@ class Vancouver:
         return runs
 
     def _names(self, names: tuple[Name, ...]) -> str:
-        parts = [f"{n.family} {''.join(i[0] for i in n.initials)}".strip() for n in names]
+        parts = [" ".join(filter(None, [n.family, "".join(c for i in n.initials for c in i if c.isalpha()),
+                                        n.suffix.rstrip(".")])) for n in names]
         return ", ".join(parts[:6]) + (", et al" if len(parts) > 6 else "")
 
     def _title(self, entry: BibEntry, title: str) -> str:

@@ -86,7 +86,6 @@ TERM = _object({"term": TEXT, "meaning": MARKDOWN, "aliases": TEXT_LIST}, ("term
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "review.yaml",
-    "description": "One review article, the single source of every output.",
     **_object({
         "title": {**TEXT, "description": "Title of the review."},
         "subtitle": TEXT,
@@ -110,7 +109,7 @@ SCHEMA: dict[str, Any] = {
                    "description": "'*' or a list of keys to list even if not cited."},
         "theme": {**TEXT, "description": "Theme folder under themes/ (default 'default')."},
         "paper": {"enum": ["a4", "letter"], "description": "Paper size of the PDFs (default: the theme's)."},
-    }, ("title", "authors", "abstract", "sections")),
+    }, ("title", "authors", "abstract", "sections"), "One review article, the single source of every output."),
 }
 
 _VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
@@ -204,3 +203,14 @@ def _json_type(value: Any) -> str:
 def _suggest(word: str, options: list[str]) -> str:
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else f"; expected one of: {', '.join(options)}"
+
+
+def schema_json() -> str:
+    """The schema as editors read it (`pipeline/data/review.schema.json`)."""
+    import json
+
+    return json.dumps(SCHEMA, indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":  # python -m pipeline.schema > pipeline/data/review.schema.json
+    print(schema_json(), end="")

@@ -1,12 +1,16 @@
 """The renderers: each turns (Document, Theme, Settings) into the bytes of its files.
 
 Renderers are pure: they never touch `out/`. `OUTPUTS` maps the names users
-give to `--only` to the files each writes and the function that renders them.
+give to `--only` to the files each writes and the module that renders them.
+Each module `pipeline/render/<name>.py` has `render(document, theme, settings)
+-> dict[file name, bytes]`; it is imported only when used, so `check` never
+pays for WeasyPrint or python-pptx.
 """
 
 from __future__ import annotations
 
 import datetime
+import importlib
 import os
 from dataclasses import dataclass
 from typing import Callable
@@ -50,10 +54,16 @@ class Output:
     render: Render
 
 
-def _registry() -> dict[str, Output]:
-    outputs: dict[str, Output] = {}
-    return outputs
+def _lazy(module: str) -> Render:
+    def render(document: Document, theme: Theme, settings: Settings) -> dict[str, bytes]:
+        return importlib.import_module(f"pipeline.render.{module}").render(document, theme, settings)
+    return render
 
 
-OUTPUTS: dict[str, Output] = _registry()
-OUTPUT_NAMES = ("pdf", "html", "slides", "summary", "handout")
+OUTPUTS: dict[str, Output] = {
+    "pdf": Output("pdf", ("article.pdf",), _lazy("pdf")),
+    "html": Output("html", ("article.html",), _lazy("html")),
+    "slides": Output("slides", ("slides.pptx",), _lazy("slides")),
+    "summary": Output("summary", ("summary.md", "summary.html"), _lazy("summary")),
+    "handout": Output("handout", ("handout.pdf",), _lazy("handout")),
+}

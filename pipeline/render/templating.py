@@ -1,0 +1,64 @@
+"""The Jinja2 environment every HTML output shares, and inline runs as HTML.
+
+Autoescaping is on and undefined names fail loudly. A theme may override any
+template by putting a file of the same name in its `templates/` folder.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from pipeline.model import Cite, Emph, Link, RefLink, Runs, Strong, Text, plain_text
+from pipeline.themes import Theme
+
+
+def runs_to_html(runs: Runs | None) -> Markup:
+    """Runs as HTML: text escaped, citations as links to `#ref-<key>` (Pandoc's convention)."""
+    return Markup("").join(_run_html(run) for run in runs or ())
+
+
+def _run_html(run) -> Markup:
+    if isinstance(run, Text):
+        return escape(run.text)
+    if isinstance(run, Emph):
+        return Markup("<em>%s</em>") % runs_to_html(run.children)
+    if isinstance(run, Strong):
+        return Markup("<strong>%s</strong>") % runs_to_html(run.children)
+    if isinstance(run, Link):
+        return Markup('<a href="%s">%s</a>') % (run.url, runs_to_html(run.children))
+    if isinstance(run, RefLink):
+        return Markup('<a class="cite" href="#ref-%s">%s</a>') % (run.key, runs_to_html(run.children))
+    if isinstance(run, Cite):
+        keys = " ".join(item.key for item in run.items)
+        return Markup('<span class="citation" data-cites="%s">%s</span>') % (keys, runs_to_html(run.runs))
+    raise TypeError(f"unknown inline run {run!r}")
+
+
+@lru_cache(maxsize=8)
+def _environment(theme_templates: Path | None) -> Environment:
+    loaders = [FileSystemLoader(str(theme_templates))] if theme_templates else []
+    environment = Environment(
+        loader=ChoiceLoader(loaders + [PackageLoader("pipeline", "templates")]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["html"] = runs_to_html
+    environment.filters["plain"] = plain_text
+    return environment
+
+
+def environment(theme: Theme) -> Environment:
+    """The environment for `theme`: its own templates first, then the package's."""
+    own = theme.path / "templates"
+    return _environment(own if own.is_dir() else None)
+
+
+def render_template(theme: Theme, name: str, **context) -> str:
+    return environment(theme).get_template(name).render(**context)
