@@ -12,7 +12,6 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from pipeline.diagnostics import Diagnostic
 from pipeline.loader import load_review
@@ -20,9 +19,6 @@ from pipeline.model import Document
 from pipeline.render import OUTPUTS, Settings
 from pipeline.report import build_report, render_report
 from pipeline.themes import load_theme
-
-Progress = Callable[[str], None]
-
 
 @dataclass
 class BuildResult:
@@ -32,6 +28,7 @@ class BuildResult:
     diagnostics: list[Diagnostic]
     written: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    files: dict[str, list[Path]] = field(default_factory=dict)
 
 
 def check_review(review_dir: Path, theme: str | None = None) -> tuple[Document, list[Diagnostic]]:
@@ -40,22 +37,21 @@ def check_review(review_dir: Path, theme: str | None = None) -> tuple[Document, 
 
 
 def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settings: Settings,
-                 theme: str | None = None, progress: Progress = lambda _: None) -> BuildResult:
-    """Render the chosen outputs of one review and write them, all or nothing."""
+                 theme: str | None = None) -> BuildResult:
+    """Render the chosen outputs of one review in memory, then write them all or none."""
     document, diagnostics = check_review(review_dir, theme)
     result = BuildResult(document, diagnostics)
     files: dict[str, bytes] = {}
     theme_ = load_theme(document.theme)
+    out_dir = out_root / document.name
     for name in only:
         started = time.perf_counter()
-        files.update(OUTPUTS[name].render(document, theme_, settings))
+        rendered = OUTPUTS[name].render(document, theme_, settings)
         result.timings[name] = time.perf_counter() - started
+        result.files[name] = [out_dir / file for file in rendered]
+        files.update(rendered)
     files["report.json"] = render_report(build_report(document, diagnostics))
-    out_dir = out_root / document.name
     result.written = write_atomically(out_dir, files)
-    for name in only:
-        progress(f"{document.name}: {name} ({', '.join(OUTPUTS[name].files)}) in "
-                 f"{result.timings[name]:.2f} s")
     return result
 
 

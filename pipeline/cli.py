@@ -7,14 +7,15 @@ Exit status: 0 success; 1 the input has errors (nothing half-written);
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.build import build_review, check_review
-from pipeline.diagnostics import Diagnostic, InputError
+from pipeline.jobs import Job, JobResult, run_job
 from pipeline.loader import REVIEW_FILE
-from pipeline.render import OUTPUTS, Settings
+from pipeline.render import OUTPUTS
 
 SOURCE_DIR = Path("source")
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -30,9 +31,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m pipeline",
                      description="Render a review article to PDF, HTML, slides and a plain-language summary.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,watch}")
     for name, text in (("build", "check the reviews, then render their outputs into --out"),
-                       ("check", "check the reviews and report problems; write nothing")):
+                       ("check", "check the reviews and report problems; write nothing"),
+                       ("watch", "build, then rebuild a review whenever one of its files changes")):
         command = commands.add_parser(name, help=text, description=text)
         command.add_argument("reviews", nargs="*", type=Path, metavar="REVIEW_DIR",
                              help="review folders (default: every folder under source/ with a review.yaml)")
@@ -41,13 +43,21 @@ def _parser() -> argparse.ArgumentParser:
         loudness = command.add_mutually_exclusive_group()
         loudness.add_argument("-q", "--quiet", action="store_true", help="print only problems")
         loudness.add_argument("-v", "--verbose", action="store_true", help="print more detail")
-        if name == "build":
+        if name != "check":
             command.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
                                  help="output folder (default: out); each review goes to DIR/<name>/")
             command.add_argument("--only", type=_outputs, default=tuple(OUTPUTS), metavar="LIST",
                                  help=f"comma-separated outputs to build: {','.join(OUTPUTS)} (default: all)")
             command.add_argument("--paper", choices=("a4", "letter"), help="paper size of the PDFs")
+        command.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
+                             help="reviews to process in parallel (default: the number of cores)")
     return parser
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
+    return int(value)
 
 
 def _outputs(value: str) -> tuple[str, ...]:
@@ -71,43 +81,43 @@ def _review_dirs(given: list[Path], parser: argparse.ArgumentParser) -> list[Pat
     return given
 
 
-def _print(diagnostics: list[Diagnostic], strict: bool) -> None:
-    for d in diagnostics:
-        severity = "error" if strict else d.severity
-        suffix = " [--strict]" if strict and d.severity == "warning" else ""
-        print(f"{d.location}: {severity}: {d.message}{suffix}", file=sys.stderr)
+def _job(args: argparse.Namespace, review: Path) -> Job:
+    return Job(command="check" if args.command == "check" else "build", review=review, theme=args.theme,
+               strict=args.strict, verbose=args.verbose, out=getattr(args, "out", Path("out")),
+               only=getattr(args, "only", ()), paper=getattr(args, "paper", None))
+
+
+def run_jobs(jobs: list[Job], workers: int) -> list[JobResult]:
+    """Run the jobs, in parallel processes when there are several; results in the given order."""
+    if workers == 1 or len(jobs) == 1:
+        return [run_job(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        return list(pool.map(run_job, jobs))
+
+
+def _report(results: list[JobResult], quiet: bool) -> int:
+    for result in results:
+        for line in result.problems:
+            print(line, file=sys.stderr)
+        if not quiet:
+            for line in result.progress:
+                print(line, file=sys.stderr)
+    warnings = sum(r.warnings for r in results)
+    if not quiet and len(results) > 1:
+        failed = sum(r.status != EXIT_OK for r in results)
+        print(f"{len(results)} reviews: {len(results) - failed} ok, {failed} failed, "
+              f"{warnings} warning{'s' if warnings != 1 else ''}", file=sys.stderr)
+    return max(r.status for r in results)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    status = EXIT_OK
-    for review in _review_dirs(args.reviews, parser):
-        status = max(status, _run(args, review))
+    reviews = _review_dirs(args.reviews, parser)
+    jobs = [_job(args, review) for review in reviews]
+    status = _report(run_jobs(jobs, args.jobs), args.quiet)
+    if args.command == "watch":
+        from pipeline.watch import watch
+
+        return watch(jobs, lambda changed: _report([run_job(job) for job in changed], args.quiet))
     return status
-
-
-def _run(args: argparse.Namespace, review: Path) -> int:
-    say = (lambda text: None) if args.quiet else (lambda text: print(text, file=sys.stderr))
-    try:
-        if args.command == "check":
-            _, diagnostics = check_review(review, args.theme)
-        else:
-            if args.strict:
-                _, warnings = check_review(review, args.theme)
-                if warnings:
-                    raise InputError(warnings)
-            result = build_review(review, args.out, args.only, Settings(paper=args.paper), args.theme, say)
-            diagnostics = result.diagnostics
-            say(f"{review}: wrote {len(result.written)} files to {args.out / result.document.name}")
-    except InputError as error:
-        _print(list(error.diagnostics), args.strict)
-        errors = sum(d.severity == "error" or args.strict for d in error.diagnostics)
-        print(f"{review}: {errors} error{'s' if errors != 1 else ''}; nothing was written", file=sys.stderr)
-        return EXIT_INPUT
-    _print(diagnostics, args.strict)
-    if args.strict and diagnostics:
-        return EXIT_INPUT
-    if args.command == "check":
-        say(f"{review}: ok ({len(diagnostics)} warning{'s' if len(diagnostics) != 1 else ''})")
-    return EXIT_OK
