@@ -113,6 +113,8 @@ SCHEMA: dict[str, Any] = {
 }
 
 _VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+# The trap every YAML author meets: "Pilot study: 12 patients" is read as a field.
+_YAML_COLON_HINT = " (a ': ' inside text makes YAML read a field: put the text in quotes)"
 _TYPE_NAMES = {"string": "text", "number": "a number", "array": "a list", "object": "a mapping (fields)",
                "integer": "a whole number", "boolean": "true or false"}
 
@@ -163,7 +165,8 @@ def _report(error: jsonschema.ValidationError, source: YamlSource, diagnostics: 
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
         got = _TYPE_NAMES.get(_json_type(error.instance), "empty") if error.instance is not None else "empty"
-        diagnostics.error(f"'{field}' must be {wanted}, not {got}", source.location(path))
+        hint = _YAML_COLON_HINT if "string" in expected and isinstance(error.instance, dict) else ""
+        diagnostics.error(f"'{field}' must be {wanted}, not {got}{hint}", source.location(path))
     elif kind in ("enum", "const", "anyOf"):
         options = error.validator_value if kind == "enum" else ["*", "a list of keys"]
         diagnostics.error(f"'{field}' must be one of {', '.join(repr(o) for o in options)}"
