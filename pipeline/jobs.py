@@ -79,7 +79,7 @@ def _build(job: Job) -> JobResult:
     built = build_review(job.review, job.out, job.only, Settings(paper=job.paper), job.theme)
     result = JobResult(EXIT_OK, _lines(built.diagnostics, False), warnings=len(built.diagnostics))
     for name, seconds in built.timings.items():
-        result.progress.append(f"{job.review}: {name:<8} {seconds:6.2f} s  → {', '.join(built.files[name])}")
+        result.progress.append(f"{job.review}: {name:<8} {seconds:6.2f} s  → {', '.join(map(str, built.files[name]))}")
     result.progress.append(f"{job.review}: {len(built.written)} files in {job.out / built.document.name}"
                            f" ({len(built.diagnostics)} warning{'s' if len(built.diagnostics) != 1 else ''})")
     return result

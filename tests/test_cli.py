@@ -66,7 +66,7 @@ def test_strict_turns_warnings_into_errors(make_review, tmp_path):
 
 def test_failed_build_leaves_earlier_outputs_untouched(make_review, tmp_path):
     folder = make_review(GOOD)
-    assert run("build", "--out", "out", str(folder), cwd=tmp_path).returncode == 0
+    assert run("build", "--only", "slides", "--out", "out", str(folder), cwd=tmp_path).returncode == 0
     before = {p.name: p.read_bytes() for p in (tmp_path / "out" / "r").iterdir()}
     assert "report.json" in before
     (tmp_path / "r" / "review.yaml").write_text(GOOD + "bogus: 1\n")
@@ -77,7 +77,20 @@ def test_failed_build_leaves_earlier_outputs_untouched(make_review, tmp_path):
 
 def test_report_lists_citations_per_section(make_review, tmp_path):
     make_review(GOOD.replace("A paragraph.", "As @smith2020 found."))
-    assert run("build", "--out", "out", "r", cwd=tmp_path).returncode == 0
+    result = run("build", "--only", "slides", "--out", "out", "r", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stderr.startswith("r: slides ") and "→ out/r/slides.pptx" in result.stderr
     report = json.loads((tmp_path / "out" / "r" / "report.json").read_text())
     assert report["citations"]["per_section"] == {"introduction": ["smith2020"]}
     assert report["words"]["per_section"] == {"introduction": 6}
+
+
+def test_several_reviews_in_parallel_report_in_order(make_review, tmp_path):
+    make_review(GOOD, name="a")
+    make_review(GOOD.replace("A paragraph.", "See [@nobody]."), name="b")
+    result = run("check", "--jobs", "2", "a", "b", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "a: ok (0 warnings)"
+    assert lines[1].startswith("b/review.yaml:8:14: error: unknown citation key 'nobody'")
+    assert lines[-1] == "2 reviews: 1 ok, 1 failed, 0 warnings"
