@@ -10,7 +10,10 @@ declare -A wanted=(
   [libpangoft2-1.0.so.0]=libpangoft2-1.0-0
   [libharfbuzz-subset.so.0]=libharfbuzz-subset0
 )
-missing=("$@")
+missing=()
+for package in "$@"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
 for lib in "${!wanted[@]}"; do
   if ! /sbin/ldconfig -p 2>/dev/null | grep -q "$lib"; then
     missing+=("${wanted[$lib]}")
