@@ -22,6 +22,8 @@ from pylatexenc.latex2text import LatexNodes2Text
 from pipeline.diagnostics import Diagnostics, Location, display_path
 from pipeline.source import read_text
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # as source.py rejects in review.yaml
+
 pybtex.errors.set_strict_mode(True)
 
 # biblatex name → the BibTeX name used below.
@@ -85,8 +87,15 @@ class BibEntry:
         return self.fields.get(name, "")
 
 
+# TeX's quote ligatures, which pylatexenc leaves as they are.
+_QUOTES = ((re.compile(r"(?<!\\)``"), "\u201c"), (re.compile(r"(?<!\\)''"), "\u201d"),
+           (re.compile(r"(?<!\\)`"), "\u2018"))
+
+
 def latex_to_text(value: str) -> str:
-    """LaTeX markup (accents, macros, braces, `--`) as plain Unicode text."""
+    """LaTeX markup (accents, macros, braces, `--`, ``quotes'') as plain Unicode text."""
+    for tex, unicode in _QUOTES:  # not \` or \'' (accents)
+        value = tex.sub(unicode, value)
     if not any(c in value for c in "\\{}$~-"):
         return value
     text = _LATEX.latex_to_text(value)
@@ -108,6 +117,8 @@ def load_bibliography(path: Path, diagnostics: Diagnostics) -> dict[str, BibEntr
     if text is None:
         return {}
     shown = display_path(path)
+    if _report_control_characters(text, shown, diagnostics):
+        return {}
     lines = entry_lines(text)
     if _report_duplicates(lines, shown, diagnostics):
         return {}
@@ -122,6 +133,18 @@ def load_bibliography(path: Path, diagnostics: Diagnostics) -> dict[str, BibEntr
     where = {key.lower(): line for _, key, line in lines}
     return {key: _normalise(key, entry, Location(shown, where.get(key.lower(), 1)))
             for key, entry in data.entries.items()}
+
+
+def _report_control_characters(text: str, shown: str, diagnostics: Diagnostics) -> bool:
+    """Control characters (which no output format can hold) reported at their line, as review.yaml's are."""
+    found = False
+    for number, line in enumerate(text.split("\n"), 1):
+        match = _CONTROL.search(line)
+        if match:
+            diagnostics.error(f"control character U+{ord(match.group()):04X} is not allowed in text; remove it",
+                              Location(shown, number, match.start() + 1))
+            found = True
+    return found
 
 
 def _report_duplicates(lines: list[tuple[str, str, int]], shown: str, diagnostics: Diagnostics) -> bool:

@@ -49,6 +49,10 @@ def test_latex_to_text():
     assert latex_to_text(r"M{\"u}ller \& {\v{S}}koda --- 50\% {IL-6} $\alpha$") == "Müller & Škoda — 50% IL-6 α"
 
 
+def test_tex_quotes_become_typographic_quotes():
+    assert latex_to_text("an alcohol ``high'' and a `word'") == "an alcohol \u201chigh\u201d and a \u2018word'"
+
+
 def test_initials_keep_hyphens():
     assert Name("de la Fontaine", "Jean-Pierre A.").initials == ["J.-P.", "A."]
 

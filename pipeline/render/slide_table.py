@@ -1,0 +1,120 @@
+"""The evidence table as native table slides: columns, measured rows, split across slides.
+
+Row heights come from wrapping every cell with the theme's font metrics, so
+viewers never need to grow a row; rows go on as many slides as they need, each
+repeating the header.
+"""
+
+from __future__ import annotations
+
+from pipeline.model import EvidenceTable, Runs, Study, plain_text
+from pipeline.render.slide_layout import (CELL_MARGIN_X, CELL_MARGIN_Y, FIT_GUARD, Box, Frame, TableBlock,
+                                          fill_pages)
+from pipeline.render.slide_text import Para, Span, line_count, spans, strip_spans
+
+# (field, header, relative width): the finding needs the most room
+COLUMNS = (("condition", "Condition", 1.1), ("study", "Study", 1.35), ("design", "Design", 1.35),
+           ("participants", "Participants", 1.15), ("duration", "Duration", 0.95),
+           ("finding", "Finding", 2.4))
+NOT_STATED = "not stated"
+
+
+def table_blocks(frame: Frame, table: EvidenceTable) -> list[TableBlock]:
+    """The table as one TableBlock per slide, at the largest size that needs the fewest slides."""
+    columns = [c for c in COLUMNS if any(getattr(s, c[0]) is not None for s in table.studies)]
+    header = tuple((Span(c[1], bold=True),) for c in columns)
+    rows = [tuple(_cell(getattr(s, c[0])) for c in columns) for s in table.studies]
+    widths = _best_widths(frame, [c[2] for c in columns], header, rows)
+    sizes = _sizes(frame)
+    plans = {size: _pages(frame, header, rows, widths, size) for size in sizes}
+    if all(p is None for p in plans.values()):  # a row taller than a slide even at the smallest size
+        smallest = sizes[-1]
+        room = frame.body.h - _row_height(frame, header, widths, smallest)
+        rows = [_clip_row(frame, r, widths, smallest, room) for r in rows]
+        plans = {smallest: _pages(frame, header, rows, widths, smallest)}
+        sizes = [smallest]
+    fewest = min(len(p) for p in plans.values() if p is not None)
+    size = next(s for s in sizes if plans[s] is not None and len(plans[s]) == fewest)
+    return plans[size]
+
+
+def _sizes(frame: Frame) -> list[float]:
+    largest, smallest = frame.design.size("table"), frame.design.size("table_min")
+    return [largest - i for i in range(int(largest - smallest) + 1)]
+
+
+def _cell(runs: Runs | None) -> tuple[Span, ...]:
+    return strip_spans(spans(runs)) or (Span(NOT_STATED, italic=True),)
+
+
+def _widths(total: float, weights: list[float]) -> list[float]:
+    widths = [round(total * w / sum(weights), 1) for w in weights]
+    widths[-1] = round(total - sum(widths[:-1]), 1)
+    return widths
+
+
+def _best_widths(frame: Frame, weights: list[float], header: tuple, rows: list[tuple]) -> list[float]:
+    """Column widths from fixed weights or from how much text each column holds: whichever is shorter."""
+    size = frame.design.size("table")
+    choices = [_widths(frame.body.w, weights), _widths(frame.body.w, _content_weights(frame, header, rows))]
+    return min(choices, key=lambda w: sum(_row_height(frame, r, w, size) for r in (header, *rows)))
+
+
+def _content_weights(frame: Frame, header: tuple, rows: list[tuple]) -> list[float]:
+    """Each column's average text width, but never less than its longest word needs."""
+    family = frame.design.body.family
+    weights = []
+    for i in range(len(header)):
+        texts = ["".join(s.text for s in row[i]) for row in rows]
+        average = sum(family.width(t, 1) for t in texts) / len(texts)
+        longest = max(family.width(w, 1, bold=True) for t in (*texts, header[i][0].text) for w in t.split())
+        weights.append(max(average, 2.2 * longest))
+    return weights
+
+
+def _row_height(frame: Frame, cells: tuple[tuple[Span, ...], ...], widths: list[float], size: float) -> float:
+    family = frame.design.body.family
+    lines = max(line_count(Para(c), family, size, w - 2 * CELL_MARGIN_X) for c, w in zip(cells, widths))
+    return round(lines * size * frame.design.line_spacing + 2 * CELL_MARGIN_Y + FIT_GUARD, 1)
+
+
+def _clip_row(frame: Frame, row: tuple, widths: list[float], size: float, room: float) -> tuple:
+    """The row with its longest cells cut short (ending in '…') until it fits `room`."""
+    cells = list(row)
+    while _row_height(frame, tuple(cells), widths, size) > room:
+        family = frame.design.body.family
+        lines = [line_count(Para(c), family, size, w - 2 * CELL_MARGIN_X) for c, w in zip(cells, widths)]
+        i = lines.index(max(lines))
+        words = "".join(s.text for s in cells[i]).rstrip("…").split(" ")
+        cells[i] = (Span(" ".join(words[:-1]) + "…"),)
+    return tuple(cells)
+
+
+def _pages(frame: Frame, header: tuple, rows: list[tuple], widths: list[float],
+           size: float) -> list[TableBlock] | None:
+    """The rows on pages at `size`; None if a single row cannot fit a slide at that size."""
+    head_h = _row_height(frame, header, widths, size)
+    heights = [_row_height(frame, r, widths, size) for r in rows]
+    available = frame.body.h - head_h
+    if max(heights) > available:
+        return None
+    blocks = []
+    for page in fill_pages(heights, available):
+        page_heights = (head_h, *(heights[i] for i in page))
+        box = Box(frame.body.x, frame.body.y, frame.body.w, sum(page_heights))
+        blocks.append(TableBlock(box, tuple(widths), (header, *(rows[i] for i in page)), page_heights,
+                                 size, frame.design.line_spacing, tuple(page)))
+    return blocks
+
+
+def table_notes(table: EvidenceTable, block: TableBlock) -> str:
+    """Speaker notes for a table slide: the caption and each of its studies as a sentence."""
+    return "\n".join([table.caption.rstrip(".") + "."] + [_study_sentence(table.studies[i]) for i in block.items])
+
+
+def _study_sentence(study: Study) -> str:
+    parts = [plain_text(study.study), plain_text(study.design)]
+    parts += [plain_text(v) for v in (study.participants, study.duration) if v]
+    finding = plain_text(study.finding).strip()
+    ending = "" if finding.endswith((".", "!", "?")) else "."
+    return f"{plain_text(study.condition)}: {', '.join(parts)}. {finding}{ending}"

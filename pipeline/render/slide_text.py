@@ -1,0 +1,237 @@
+"""Measure and fit slide text with the theme's real font metrics.
+
+Viewers do not agree on autofit (LibreOffice ignores PowerPoint's), so the deck
+never relies on it: text is wrapped here, word by word, with the advance widths
+of the bundled font files (metric-compatible with the fonts the deck names),
+and content is split across slides before it could overflow. Widths ignore
+kerning, which only ever narrows text, and keep a small slack besides, so a
+line that fits here fits in PowerPoint and LibreOffice alike.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from pipeline.model import Cite, Emph, Link, RefLink, Runs, Strong, Text
+
+WIDTH_SLACK = 1.04  # measured widths are inflated by this much: rounding and shaping differences
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_SPACE = re.compile(r"\s+")
+# fontTools warns that the bundled fonts' creation dates look odd; nothing to act on
+logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
+
+
+def clean(text: str) -> str:
+    """Text XML can hold: control characters dropped, whitespace runs made one space."""
+    return _SPACE.sub(" ", _XML_INVALID.sub("", text))
+
+
+# --- fonts -----------------------------------------------------------------------------
+
+
+class FontFile:
+    """Advance widths of one font file, in em units, cached per character."""
+
+    def __init__(self, path: Path):
+        font = TTFont(str(path), lazy=True)
+        self.path = path
+        self.units = font["head"].unitsPerEm
+        self.cmap = font.getBestCmap()
+        self.advances = font["hmtx"].metrics
+        self.cache: dict[str, float] = {}
+
+    def _advance_of(self, char: str) -> float:
+        glyph = self.cmap.get(ord(char))
+        return self.advances[glyph][0] / self.units if glyph in self.advances else 1.0
+
+    def em_width(self, text: str) -> float:
+        """Width of `text` in ems; a character the font lacks (drawn from a fallback font) counts as 1 em."""
+        total = 0.0
+        for char in text:
+            if char not in self.cache:
+                self.cache[char] = self._advance_of(char) if ord(char) in self.cmap else 1.0
+            total += self.cache[char]
+        return total
+
+
+@dataclass(frozen=True)
+class FontFamily:
+    """The four styles of a font family; missing styles fall back to regular."""
+
+    regular: FontFile
+    bold: FontFile
+    italic: FontFile
+    bold_italic: FontFile
+
+    def style(self, bold: bool, italic: bool) -> FontFile:
+        return {(False, False): self.regular, (True, False): self.bold,
+                (False, True): self.italic, (True, True): self.bold_italic}[(bold, italic)]
+
+    def width(self, text: str, size: float, bold: bool = False, italic: bool = False) -> float:
+        """Width of `text` in points at `size`, with the slack every measure keeps."""
+        return self.style(bold, italic).em_width(text) * size * WIDTH_SLACK
+
+
+@lru_cache(maxsize=32)
+def _font_file(path: Path) -> FontFile:
+    return FontFile(path)
+
+
+def load_family(files: dict[str, Path]) -> FontFamily:
+    """A family from {regular, bold, italic, bold_italic: path}; only regular is required."""
+    regular = _font_file(files["regular"])
+    pick = lambda style: _font_file(files[style]) if style in files else regular  # noqa: E731
+    return FontFamily(regular, pick("bold"), pick("italic"), pick("bold_italic"))
+
+
+# --- styled text -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of text in one style."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph of spans; `indent` is the left margin of its lines in points.
+
+    `hanging` paragraphs start their first line at the box's edge (a reference's
+    hanging indent); bulleted ones put the bullet there and the text at `indent`.
+    """
+
+    spans: tuple[Span, ...]
+    indent: float = 0.0
+    hanging: bool = False
+    bullet: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+def spans(runs: Runs | None, bold: bool = False, italic: bool = False) -> tuple[Span, ...]:
+    """Inline runs as styled spans: emphasis italic, strong bold, citations as their text."""
+    found: list[Span] = []
+    for run in runs or ():
+        if isinstance(run, Text):
+            found.append(Span(clean(run.text), bold, italic))
+        elif isinstance(run, Cite):
+            found.extend(spans(run.runs, bold, italic))
+        elif isinstance(run, (Emph, Strong, Link, RefLink)):
+            found.extend(spans(run.children, bold or isinstance(run, Strong), italic or isinstance(run, Emph)))
+    return _merged(found)
+
+
+def _merged(found: list[Span]) -> tuple[Span, ...]:
+    """Adjacent spans of one style joined, empty ones dropped: fewer runs in the XML."""
+    merged: list[Span] = []
+    for span in found:
+        if merged and (merged[-1].bold, merged[-1].italic) == (span.bold, span.italic):
+            merged[-1] = Span(merged[-1].text + span.text, span.bold, span.italic)
+        elif span.text:
+            merged.append(span)
+    return tuple(merged)
+
+
+def strip_spans(found: tuple[Span, ...]) -> tuple[Span, ...]:
+    """Spans without leading or trailing whitespace and with single spaces."""
+    text = [Span(clean(s.text), s.bold, s.italic) for s in found]
+    if text:
+        text[0] = Span(text[0].text.lstrip(), text[0].bold, text[0].italic)
+        text[-1] = Span(text[-1].text.rstrip(), text[-1].bold, text[-1].italic)
+    return tuple(s for s in text if s.text)
+
+
+# --- wrapping and fitting ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How a text box sets its paragraphs: font, line height and space between paragraphs."""
+
+    family: FontFamily
+    line_spacing: float  # line height as a multiple of the size
+    space_before: float = 0.0  # points before every paragraph but the first, at the design size
+
+    def line_height(self, size: float) -> float:
+        return size * self.line_spacing
+
+    def gap(self, size: float, design_size: float) -> float:
+        return self.space_before * size / design_size  # the space shrinks with the text
+
+
+def _words(para: Para) -> list[list[Span]]:
+    """The paragraph as words, each a list of styled pieces (a word may change style midway)."""
+    words: list[list[Span]] = [[]]
+    for span in para.spans:
+        for i, piece in enumerate(re.split(r"( )", span.text)):
+            if piece == " ":
+                words.append([])
+            elif piece:
+                words[-1].append(Span(piece, span.bold, span.italic))
+    return [w for w in words if w]
+
+
+def line_count(para: Para, family: FontFamily, size: float, width: float) -> int:
+    """How many lines `para` takes in a box `width` points wide (insets already taken off)."""
+    first = width if para.hanging else width - para.indent
+    rest = width - para.indent
+    space = family.width(" ", size)
+    lines, used, available = 1, 0.0, first
+    for word in _words(para):
+        word_width = sum(family.width(p.text, size, p.bold, p.italic) for p in word)
+        if used and used + space + word_width <= available:
+            used += space + word_width
+            continue
+        if used:
+            lines, available = lines + 1, rest
+        extra = max(0, math.ceil(word_width / available) - 1)  # a word wider than the line breaks
+        lines += extra
+        used = word_width - extra * available
+    return lines
+
+
+def text_height(paras: list[Para], style: TextStyle, size: float, width: float, design_size: float) -> float:
+    """Height in points of `paras` set at `size` in a box `width` wide."""
+    lines = sum(line_count(p, style.family, size, width) for p in paras)
+    return lines * style.line_height(size) + style.gap(size, design_size) * max(0, len(paras) - 1)
+
+
+def fitting_size(paras: list[Para], style: TextStyle, width: float, height: float,
+                 largest: float, smallest: float) -> float | None:
+    """The largest size from `largest` down to `smallest` (by 1 pt) at which `paras` fit; None if none."""
+    size = largest
+    while size >= smallest - 1e-6:
+        if text_height(paras, style, size, width, largest) <= height:
+            return size
+        size -= 1
+    return None
+
+
+def split_para(para: Para, style: TextStyle, size: float, width: float, height: float) -> list[Para]:
+    """A paragraph too long for one box cut at word boundaries into pieces that fit, marked with '…'."""
+    words = " ".join(s.text for s in para.spans).split(" ")
+    pieces: list[Para] = []
+    while words:
+        take = len(words)
+        while take > 1 and text_height([_plain(para, words[:take] + ["…"])], style, size, width, size) > height:
+            take -= 1
+        pieces.append(_plain(para, words[:take] + (["…"] if take < len(words) else [])))
+        words = words[take:]
+    return pieces
+
+
+def _plain(para: Para, words: list[str]) -> Para:
+    return Para((Span(" ".join(words)),), para.indent, para.hanging, para.bullet)

@@ -1,0 +1,350 @@
+"""The talk deck, opened with python-pptx: order, notes, limits, table, references, fit, bytes."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.util import Emu
+
+from pipeline.diagnostics import InputError
+from pipeline.loader import load_review
+from pipeline.model import Text, plain_text
+from pipeline.render import Settings
+from pipeline.render.slides import render
+from pipeline.themes import Theme, load_theme
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TALK = FIXTURES / "slides-talk"
+MAX_BULLETS = 6
+
+
+def build(review: Path, theme: str | None = None) -> tuple[object, bytes]:
+    document, _ = load_review(review, theme)
+    return document, render(document, load_theme(document.theme), Settings())["slides.pptx"]
+
+
+def deck(data: bytes):
+    return Presentation(io.BytesIO(data))
+
+
+def shape(slide, name: str):
+    return next((s for s in slide.shapes if s.name == name), None)
+
+
+def title(slide) -> str:
+    found = shape(slide, "Title")
+    return found.text_frame.text if found else ""
+
+
+def bullets(slide) -> list[str]:
+    body = shape(slide, "Body")
+    return [p.text for p in body.text_frame.paragraphs] if body else []
+
+
+@pytest.fixture(scope="module")
+def talk():
+    document, data = build(TALK)
+    return document, data, deck(data)
+
+
+def test_is_16_by_9(talk):
+    _, _, pres = talk
+    assert pres.slide_width * 9 == pres.slide_height * 16
+
+
+def test_slide_order(talk):
+    document, _, pres = talk
+    slides = list(pres.slides)
+    assert slides[0].shapes.title.text == document.title
+    assert [title(s) for s in slides[1:3]] == ["Outline", "Outline (cont.)"]  # 8 sections, 6 bullets at most
+    assert bullets(slides[1]) + bullets(slides[2]) == [s.title for s in document.sections]
+    titles = [title(s) for s in slides]
+    order = [titles.index(s.title) for s in document.sections]
+    assert order == sorted(order)
+    assert titles.index("Evidence at a glance") < titles.index("Conclusion")  # before the conclusion
+    assert titles[-3:-1] == ["Take-home messages", "References"]
+    assert slides[-1].shapes.title.text == "Thank you"
+    assert all(s.shapes.title is not None and s.shapes.title.text for s in slides)
+    assert len(slides) == 16
+
+
+def test_cover_names_presenter_venue_and_date(talk):
+    _, _, pres = talk
+    text = " ".join(s.text_frame.text for s in pres.slides[0].shapes if s.has_text_frame)
+    assert "Dr Robert Becker, MCMA" in text
+    assert "A Review of Recent Research" in text
+    assert "Grand Rounds, Department of Psychiatry · 12 March 2026" in text
+
+
+def test_notes_on_every_slide(talk):
+    document, _, pres = talk
+    for number, slide in enumerate(pres.slides, 1):
+        assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text.strip(), number
+    mechanisms = next(s for s in pres.slides if title(s) == "Mechanisms of Action of LDN Therapy")
+    notes = mechanisms.notes_slide.notes_text_frame.text
+    assert "(Toljan & Vrooman, 2018)" in notes  # citations rendered as text
+    assert plain_text(document.sections[1].paragraphs[0].runs) in notes
+
+
+def test_key_points_with_short_citations(talk):
+    _, _, pres = talk
+    depression = next(s for s in pres.slides if title(s) == "LDN Therapy and Depression")
+    assert any("(Mischoulon et al., 2021)" in b for b in bullets(depression))
+    assert all(len(bullets(s)) <= MAX_BULLETS for s in pres.slides)
+
+
+def test_footer_short_title_and_number(talk):
+    document, _, pres = talk
+    for number, slide in enumerate(pres.slides, 1):
+        if number in (1, len(pres.slides)):
+            continue
+        assert shape(slide, "Footer").text_frame.text == document.short_title
+        assert shape(slide, "Slide Number").text_frame.text == str(number)
+        assert 'type="slidenum"' in shape(slide, "Slide Number")._element.xml
+
+
+def test_evidence_table_is_native_with_every_cell(talk):
+    document, _, pres = talk
+    tables = [s.table for slide in pres.slides for s in slide.shapes if s.has_table]
+    assert tables
+    header = [c.text for c in tables[0].rows[0].cells]
+    assert header == ["Condition", "Study", "Design", "Participants", "Duration", "Finding"]
+    rows = [[c.text for c in row.cells] for table in tables for row in list(table.rows)[1:]]
+    assert len(rows) == len(document.evidence.studies)
+    first = document.evidence.studies[0]
+    assert rows[0] == [plain_text(first.condition), "Mischoulon et al. (2021)", "Pilot study",
+                       plain_text(first.participants), "8 weeks", plain_text(first.finding)]
+    assert rows[2][3] == "not stated"
+
+
+def test_every_reference_on_a_slide(talk):
+    document, _, pres = talk
+    text = " ".join(shape(s, "References").text_frame.text for s in pres.slides if shape(s, "References"))
+    for reference in document.bibliography.references:
+        assert plain_text(reference.runs) in text
+
+
+def test_figure_keeps_aspect_ratio_and_alt_text(talk):
+    document, _, pres = talk
+    figure = document.figures[0]
+    picture = next(s for slide in pres.slides for s in slide.shapes if s.name == "Figure")
+    assert abs(picture.width / picture.height - 800 / 450) < 0.01
+    assert picture._element.nvPicPr.cNvPr.get("descr") == figure.alt
+
+
+def test_same_input_same_bytes(talk):
+    _, data, _ = talk
+    assert build(TALK)[1] == data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2026, 3, 12, 12, 0, 0)}
+        core = archive.read("docProps/core.xml").decode()
+    assert "2026-03-12T12:00:00Z" in core and "python-pptx" not in core
+
+
+def test_source_date_epoch_fixes_dates_without_a_review_date(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first, second = build(FIXTURES / "minimal")[1], build(FIXTURES / "minimal")[1]
+    assert first == second
+    assert deck(first).core_properties.created.year == 2023
+
+
+def test_classic_theme_has_its_own_look():
+    _, data = build(TALK, "classic")
+    pres = deck(data)
+    run = shape(pres.slides[2], "Title").text_frame.paragraphs[0].runs[0]
+    assert run.font.name == "Cambria"
+    assert len(pres.slides) == 16
+
+
+LONG_POINT = ("This key point is deliberately long, so that a list of them cannot fit on one slide at a "
+              "readable size and the deck has to continue it on further slides {n}")
+
+
+def long_review(make_review, count: int = 14) -> Path:
+    points = "".join(f"      - {LONG_POINT.format(n=n)} [@smith2020]\n" for n in range(1, count + 1))
+    return make_review("title: Long points\n"
+                       "authors: [{name: Ada Lovelace}]\n"
+                       "abstract: Text [@smith2020].\n"
+                       "sections:\n"
+                       "  - title: A section with many long key points\n"
+                       "    body:\n"
+                       "      - Prose [@smith2020].\n"
+                       "    key_points:\n" + points)
+
+
+def test_long_key_points_continue_on_cont_slides(make_review):
+    document, data = build(long_review(make_review))
+    pres = deck(data)
+    section = [s for s in pres.slides if title(s).startswith("A section with many long key points")]
+    assert len(section) >= 3
+    assert [title(s).endswith("(cont.)") for s in section] == [False] + [True] * (len(section) - 1)
+    shown = [b for s in section for b in bullets(s)]
+    assert shown == [plain_text(p.runs) for p in document.sections[0].key_points]
+    for slide in section:
+        body = shape(slide, "Body")
+        assert len(body.text_frame.paragraphs) <= MAX_BULLETS
+        assert min(r.font.size.pt for p in body.text_frame.paragraphs for r in p.runs) >= 20
+
+
+def test_control_characters_in_bib_are_an_input_error_with_file_and_line(make_review):
+    bib = "@article{smith2020,\n  author = {Smith, Jane},\n  title = {A study\x01 of things},\n" \
+          "  journal = {J},\n  year = {2020},\n}\n"
+    review = make_review("""
+        title: T
+        authors: [{name: A}]
+        abstract: Text [@smith2020].
+        sections:
+          - title: S
+            body: [Prose.]
+        """, bib=bib)
+    with pytest.raises(InputError) as error:
+        build(review)
+    assert [str(d) for d in error.value.diagnostics] == [
+        "r/references.bib:3:19: error: control character U+0001 is not allowed in text; remove it"]
+
+
+def test_control_characters_that_reach_the_renderer_are_dropped():
+    """Defence in depth: whatever gets past the loader never reaches python-pptx's XML."""
+    document, _ = load_review(TALK)
+    bad = (Text("Bell\x07 and\x0b tab\x1f"),)
+    reference = dataclasses.replace(document.bibliography.references[0], runs=bad)
+    section = dataclasses.replace(document.sections[0], title="Intro\x01duction",
+                                  key_points=(dataclasses.replace(document.sections[0].key_points[0], runs=bad),))
+    document = dataclasses.replace(
+        document, title="Title\x00", sections=(section, *document.sections[1:]),
+        bibliography=dataclasses.replace(document.bibliography, references=(reference,)))
+    pres = deck(render(document, load_theme("default"), Settings())["slides.pptx"])
+    assert pres.slides[0].shapes.title.text == "Title"
+    assert any(title(s) == "Introduction" and bullets(s)[0] == "Bell and tab" for s in pres.slides)
+    assert any(shape(s, "References") and "Bell and tab" in shape(s, "References").text_frame.text
+               for s in pres.slides)
+
+
+def test_a_template_in_the_theme_is_used(tmp_path):
+    base = Presentation()
+    base.slide_width, base.slide_height = Emu(12192000), Emu(6858000)
+    base.slide_layouts[6].name = "Blank"
+    base.slide_masters[0].name = "Institution master"
+    (tmp_path / "slides").mkdir()
+    base.save(tmp_path / "slides" / "template.pptx")
+    document, _ = load_review(TALK)
+    pres = deck(render(document, Theme("institution", tmp_path), Settings())["slides.pptx"])
+    assert pres.slide_masters[0].name == "Institution master"
+    assert len(pres.slides) == 16
+
+
+def test_a_huge_table_cell_is_cut_not_overflowing(make_review):
+    huge = " ".join(["word"] * 900)
+    review = make_review(f"""
+        title: T
+        authors: [{{name: A}}]
+        abstract: Text [@smith2020].
+        sections:
+          - title: S
+            body: [Prose.]
+        evidence:
+          studies:
+            - {{condition: C, study: '@smith2020', design: D, finding: {huge}}}
+        """)
+    pres = deck(build(review)[1])
+    cells = [c.text for s in pres.slides for sh in s.shapes if sh.has_table for c in sh.table.rows[1].cells]
+    assert cells[-1].endswith("…") and len(cells[-1]) < len(huge)
+
+
+def test_an_image_no_viewer_shows_becomes_its_alt_text(make_review, tmp_path):
+    review = make_review("""
+        title: T
+        authors: [{name: A}]
+        abstract: Text [@smith2020].
+        sections:
+          - title: S
+            body:
+              - image: fig.svg
+                alt: A diagram of the receptor
+        """)
+    (tmp_path / review / "fig.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    pres = deck(build(review)[1])
+    texts = [shape(s, "Figure alt text").text_frame.text for s in pres.slides if shape(s, "Figure alt text")]
+    assert texts == ["[Figure: A diagram of the receptor]"]
+
+
+@pytest.mark.parametrize("theme", ["default", "classic"])
+@pytest.mark.parametrize("fixture", ["slides-talk", "slides-long", "minimal"])
+def test_every_planned_text_block_fits_its_box(fixture, theme):
+    from pipeline.render.slide_design import load_design
+    from pipeline.render.slide_layout import Frame, TextBlock
+    from pipeline.render.slide_plan import plan
+    from pipeline.render.slide_text import text_height
+
+    document, _ = load_review(FIXTURES / fixture, theme)
+    design = load_design(load_theme(theme))
+    frame = Frame(design, 960, 540)
+    for slide in plan(document, frame):
+        for block in (b for b in slide.blocks if isinstance(b, TextBlock)):
+            style = frame.style(block.role, block.space_before)
+            height = text_height(list(block.paras), style, block.size, block.box.inner_w, block.size)
+            assert height <= block.box.inner_h, (slide.title, block.name)
+            assert block.size >= min(design.size("body_min"), design.size("reference_min"),
+                                     design.size("footer") - 2, design.size("caption"))
+
+
+BUNDLED = Path(__file__).resolve().parent.parent / "source" / "ldn-review"
+
+
+@pytest.mark.skipif(not (BUNDLED / "review.yaml").is_file(), reason="the bundled review is not there yet")
+@pytest.mark.parametrize("theme", ["default", "classic"])
+def test_bundled_review_deck(theme):
+    document, data = build(BUNDLED, theme)
+    pres = deck(data)
+    slides = list(pres.slides)
+    assert all(s.has_notes_slide and s.notes_slide.notes_text_frame.text.strip() for s in slides)
+    assert all(len(bullets(s)) <= MAX_BULLETS for s in slides)
+    titles = [title(s) for s in slides]
+    assert all(any(t.startswith(section.title[:40]) for t in titles) for section in document.sections)
+    if document.evidence:
+        assert sum(len(sh.table.rows) - 1 for s in slides for sh in s.shapes if sh.has_table) == \
+            len(document.evidence.studies)
+    text = " ".join(shape(s, "References").text_frame.text for s in slides if shape(s, "References"))
+    assert all(plain_text(r.runs) in text for r in document.bibliography.references)
+    assert build(BUNDLED, theme)[1] == data
+
+
+def test_a_key_point_longer_than_a_slide_is_cut_into_pieces(make_review):
+    giant = " ".join(f"word{n}" for n in range(400))
+    review = make_review(f"""
+        title: T
+        authors: [{{name: A}}]
+        abstract: Text [@smith2020].
+        sections:
+          - title: S
+            body: [Prose.]
+            key_points: ['{giant}']
+        """)
+    pres = deck(build(review)[1])
+    pieces = [b for s in pres.slides if title(s).startswith("S") for b in bullets(s)]
+    assert len(pieces) > 1 and all(p.endswith("…") for p in pieces[:-1])
+    assert " ".join(p.rstrip("…").strip() for p in pieces).split() == giant.split()
+
+
+def test_a_section_of_only_a_figure_gets_the_figure_slide(make_review, tmp_path):
+    review = make_review("""
+        title: T
+        authors: [{name: A}]
+        abstract: Text [@smith2020].
+        sections:
+          - title: Pictures
+            body:
+              - image: fig.png
+                alt: A wide chart
+        """)
+    from PIL import Image
+    Image.new("RGB", (300, 100), "white").save(tmp_path / review / "fig.png")
+    pres = deck(build(review)[1])
+    slides = [s for s in pres.slides if title(s) == "Pictures"]
+    assert len(slides) == 1 and shape(slides[0], "Figure") is not None
+    assert slides[0].notes_slide.notes_text_frame.text.strip()
