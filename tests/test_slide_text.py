@@ -9,7 +9,7 @@ from pipeline.render.slide_text import (WIDTH_SLACK, Para, Span, TextStyle, clea
                                         load_family, spans, split_para)
 from pipeline.themes import THEMES_DIR
 
-FONTS = THEMES_DIR / "default" / "slides" / "fonts"
+FONTS = THEMES_DIR / "default" / "fonts"
 FAMILY = load_family({"regular": FONTS / "Carlito-Regular.ttf", "bold": FONTS / "Carlito-Bold.ttf",
                       "italic": FONTS / "Carlito-Italic.ttf"})
 STYLE = TextStyle(FAMILY, 1.25, 0.0)

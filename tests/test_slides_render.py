@@ -38,7 +38,7 @@ pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) i
 
 def _fontconfig(folder: Path) -> dict[str, str]:
     """An environment whose fontconfig also sees the fonts the themes ship."""
-    dirs = "".join(f"<dir>{p}</dir>" for p in sorted(THEMES_DIR.glob("*/slides/fonts")))
+    dirs = "".join(f"<dir>{p}</dir>" for p in sorted(THEMES_DIR.glob("*/fonts")))
     conf = folder / "fonts.conf"
     conf.write_text('<?xml version="1.0"?><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf'
                     f'</include>{dirs}<cachedir>{folder / "fc-cache"}</cachedir></fontconfig>')

@@ -25,8 +25,9 @@ class Settings:
 
     paper: str | None = None  # "a4" or "letter"; None: the review's, else the theme's
 
-    def paper_for(self, document: Document) -> str:
-        return self.paper or document.paper or "a4"
+    def paper_for(self, document: Document, theme: Theme | None = None) -> str:
+        """--paper wins, then the review's `paper:`, then the theme's, then A4."""
+        return self.paper or document.paper or (theme.paper if theme else None) or "a4"
 
 
 def source_date(document: Document) -> datetime.datetime:

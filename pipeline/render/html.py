@@ -1,0 +1,73 @@
+"""article.html: the whole article as one self-contained, responsive HTML5 page.
+
+The same template serves the PDF (`pdf.py`), which passes `for_print=True`:
+images are then fetched from the review folder by the safe fetcher instead
+of being inlined, and the bundled fonts are added.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+
+from markupsafe import Markup
+
+from pipeline import __version__
+from pipeline.model import Document, Figure
+from pipeline.render import Settings, source_date
+from pipeline.render.templating import environment, render_template
+from pipeline.themes import Theme
+
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+def render(document: Document, theme: Theme, settings: Settings) -> dict[str, bytes]:
+    return {"article.html": article_html(document, theme, settings).encode("utf-8")}
+
+
+def article_html(document: Document, theme: Theme, settings: Settings, for_print: bool = False) -> str:
+    """The article page; with `for_print`, ready for WeasyPrint."""
+    return render_template(
+        theme, "article.html",
+        document=document,
+        css=stylesheet(theme, ["article.css"], document, settings, for_print),
+        images={f.number: _image_src(document, f, for_print) for f in document.figures},
+        date=source_date(document).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        version=__version__,
+        evidence_heading="Studies at a glance",
+        evidence_after=evidence_position(document),
+    )
+
+
+def stylesheet(theme: Theme, names: list[str], document: Document, settings: Settings, for_print: bool) -> Markup:
+    """The CSS of a page: the package's base, the theme's files, and for print the paper size.
+
+    The theme's fonts.css is not inlined: its URLs are relative to the theme folder, so
+    `pdf.html_to_pdf` loads it from there.
+    """
+    parts = [environment(theme).loader.get_source(environment(theme), "base.css")[0]]
+    parts += [theme.text(name) for name in names]
+    if for_print:
+        size = PAPER_SIZES[settings.paper_for(document, theme)]
+        parts.append(render_template(theme, "paper.css", size=size))
+    return Markup("\n".join(p for p in parts if p))
+
+
+def evidence_position(document: Document) -> str:
+    """The section after which the evidence table stands: the last one citing a study in it."""
+    if not document.evidence or not document.sections:
+        return ""
+    from pipeline.model import citations
+
+    studied = {item.key for row in document.evidence.studies for c in citations(row.study) for item in c.items}
+    citing = [s.id for s in document.sections
+              if any(item.key in studied for p in s.paragraphs for c in citations(p.runs) for item in c.items)]
+    return citing[-1] if citing else document.sections[-1].id
+
+
+def _image_src(document: Document, figure: Figure, for_print: bool) -> str:
+    if for_print:
+        return figure.image.as_posix()
+    path = document.source_dir / figure.image
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"

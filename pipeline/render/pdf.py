@@ -1,0 +1,70 @@
+"""article.pdf: WeasyPrint typesets the article page with the theme's print CSS.
+
+`html_to_pdf` is shared with the handout: the safe fetcher, the bundled fonts,
+metadata from the page, a tagged PDF/UA file and a fixed identifier, so the
+same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from weasyprint import HTML
+
+from pipeline.diagnostics import Diagnostics, InputError
+from pipeline.fetcher import SafeFetcher
+from pipeline.model import Document
+from pipeline.render import Settings
+from pipeline.render.html import article_html
+from pipeline.themes import Theme
+
+logging.getLogger("weasyprint").setLevel(logging.ERROR)  # refusals are reported as diagnostics
+
+
+def render(document: Document, theme: Theme, settings: Settings) -> dict[str, bytes]:
+    html = article_html(document, theme, settings, for_print=True)
+    return {"article.pdf": html_to_pdf(html, document, theme, settings)}
+
+
+def html_to_pdf(html: str, document: Document, theme: Theme, settings: Settings,
+                stylesheets: list[str] | None = None) -> bytes:
+    """Typeset `html` (CSS inlined, or named theme files in `stylesheets`) as a tagged PDF."""
+    fetcher = SafeFetcher([document.source_dir, theme.path])
+    page = HTML(string=html, base_url=str(document.source_dir.resolve()) + "/", url_fetcher=fetcher)
+    names = ["fonts.css"] * theme.file("fonts.css").is_file() + list(stylesheets or ())
+    extra = [_theme_css(theme, name, fetcher) for name in names]
+    pdf = page.write_pdf(stylesheets=extra, pdf_variant="pdf/ua-1", pdf_identifier=_identifier(html),
+                         optimize_images=False)
+    _raise_refusals(fetcher, document)
+    return pdf
+
+
+def _theme_css(theme: Theme, name: str, fetcher: SafeFetcher):
+    from weasyprint import CSS
+
+    return CSS(filename=str(theme.file(name)), url_fetcher=fetcher)
+
+
+def _identifier(html: str) -> bytes:
+    """A PDF file identifier that depends on the content only (WeasyPrint's default is random)."""
+    return hashlib.md5(html.encode("utf-8")).hexdigest().encode("ascii")
+
+
+def _raise_refusals(fetcher: SafeFetcher, document: Document) -> None:
+    if not fetcher.refusals:
+        return
+    diagnostics = Diagnostics()
+    by_image = {(document.source_dir / f.image).resolve().as_uri(): f for f in document.figures}
+    for refusal in fetcher.refusals:
+        figure = by_image.get(refusal.url)
+        where = figure.location if figure else document.figures[0].location if document.figures else \
+            _document_location(document)
+        diagnostics.error(f"refused to read '{refusal.url}': {refusal.reason}", where)
+    raise InputError(diagnostics.items)
+
+
+def _document_location(document: Document):
+    from pipeline.diagnostics import Location, display_path
+
+    return Location(display_path(document.source_path))
