@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import readability
 from pipeline.diagnostics import Diagnostic
 from pipeline.loader import load_review
 from pipeline.model import Document
@@ -32,8 +33,9 @@ class BuildResult:
 
 
 def check_review(review_dir: Path, theme: str | None = None) -> tuple[Document, list[Diagnostic]]:
-    """Load and run every check; raises InputError on errors."""
-    return load_review(review_dir, theme)
+    """Load and run every check (the loader's, then readability); raises InputError on errors."""
+    document, diagnostics = load_review(review_dir, theme)
+    return document, diagnostics + readability.check(document)
 
 
 def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settings: Settings,
@@ -48,9 +50,10 @@ def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settin
         started = time.perf_counter()
         rendered = OUTPUTS[name].render(document, theme_, settings)
         result.timings[name] = time.perf_counter() - started
-        result.files[name] = [out_dir / file for file in rendered]
-        files.update(rendered)
-    files["report.json"] = render_report(build_report(document, diagnostics))
+        result.files[name] = [out_dir / file for file in rendered.files]
+        result.diagnostics += rendered.warnings
+        files.update(rendered.files)
+    files["report.json"] = render_report(build_report(document, diagnostics, readability.report(document)))
     result.written = write_atomically(out_dir, files)
     return result
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import readability
 from pipeline.build import build_review, check_review
 from pipeline.diagnostics import Diagnostic, InputError
+from pipeline.model import Document
 from pipeline.render import Settings
 
 EXIT_OK, EXIT_INPUT = 0, 1
@@ -78,6 +80,8 @@ def _build(job: Job) -> JobResult:
         _fail_if_strict(job, diagnostics)
     built = build_review(job.review, job.out, job.only, Settings(paper=job.paper), job.theme)
     result = JobResult(EXIT_OK, _lines(built.diagnostics, False), warnings=len(built.diagnostics))
+    if job.verbose:
+        result.progress += _verbose_lines(built.document)
     for name, seconds in built.timings.items():
         result.progress.append(f"{job.review}: {name:<8} {seconds:6.2f} s  → {', '.join(map(str, built.files[name]))}")
     result.progress.append(f"{job.review}: {len(built.written)} files in {job.out / built.document.name}"
@@ -90,9 +94,7 @@ def _fail_if_strict(job: Job, diagnostics: list[Diagnostic]) -> None:
         raise InputError(diagnostics)
 
 
-def _verbose_lines(document) -> list[str]:
-    try:
-        from pipeline.readability import format_table, measure_document
-    except ImportError:
-        return []
-    return format_table(measure_document(document)).splitlines() if document.lay_summary else []
+def _verbose_lines(document: Document) -> list[str]:
+    scores = readability.measure(document)
+    return [f"{document.name}: readability of the lay summary", *readability.format_table(scores).splitlines()] \
+        if scores else []

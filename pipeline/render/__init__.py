@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 from typing import Callable
 
+from pipeline.diagnostics import Diagnostic
 from pipeline.model import Document
 from pipeline.themes import Theme
 
@@ -43,7 +44,15 @@ def source_date(document: Document) -> datetime.datetime:
     return datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
 
 
-Render = Callable[[Document, Theme, Settings], dict[str, bytes]]
+@dataclass(frozen=True)
+class Rendered:
+    """What a renderer made: its files, and warnings about them (say, a handout too long)."""
+
+    files: dict[str, bytes]
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+Render = Callable[[Document, Theme, Settings], Rendered]
 
 
 @dataclass(frozen=True)
@@ -56,8 +65,9 @@ class Output:
 
 
 def _lazy(module: str) -> Render:
-    def render(document: Document, theme: Theme, settings: Settings) -> dict[str, bytes]:
-        return importlib.import_module(f"pipeline.render.{module}").render(document, theme, settings)
+    def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
+        made = importlib.import_module(f"pipeline.render.{module}").render(document, theme, settings)
+        return made if isinstance(made, Rendered) else Rendered(made)
     return render
 
 

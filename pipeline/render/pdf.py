@@ -30,14 +30,23 @@ def render(document: Document, theme: Theme, settings: Settings) -> dict[str, by
 def html_to_pdf(html: str, document: Document, theme: Theme, settings: Settings,
                 stylesheets: list[str] | None = None) -> bytes:
     """Typeset `html` (CSS inlined, or named theme files in `stylesheets`) as a tagged PDF."""
+    return write(typeset(html, document, theme, stylesheets), html)
+
+
+def typeset(html: str, document: Document, theme: Theme, stylesheets: list[str] | None = None):
+    """The laid-out pages (a WeasyPrint document); refused fetches raise InputError."""
     fetcher = SafeFetcher([document.source_dir, theme.path])
     page = HTML(string=html, base_url=str(document.source_dir.resolve()) + "/", url_fetcher=fetcher)
     names = ["fonts.css"] * theme.file("fonts.css").is_file() + list(stylesheets or ())
-    extra = [_theme_css(theme, name, fetcher) for name in names]
-    pdf = page.write_pdf(stylesheets=extra, pdf_variant="pdf/ua-1", pdf_identifier=_identifier(html),
-                         optimize_images=False)
+    laid_out = page.render(stylesheets=[_theme_css(theme, name, fetcher) for name in names],
+                           pdf_variant="pdf/ua-1")
     _raise_refusals(fetcher, document)
-    return pdf
+    return laid_out
+
+
+def write(laid_out, html: str) -> bytes:
+    """The PDF bytes of laid-out pages: tagged PDF/UA, identifier fixed by the content."""
+    return laid_out.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=_identifier(html))
 
 
 def _theme_css(theme: Theme, name: str, fetcher: SafeFetcher):

@@ -6,6 +6,7 @@ template by putting a file of the same name in its `templates/` folder.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +39,28 @@ def _run_html(run) -> Markup:
     raise TypeError(f"unknown inline run {run!r}")
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def runs_to_markdown(runs: Runs | None) -> str:
+    """Runs as Markdown: text with Markdown's special characters escaped, so it stays text."""
+    return "".join(_run_markdown(run) for run in runs or ())
+
+
+def _run_markdown(run) -> str:
+    if isinstance(run, Text):
+        return _MARKDOWN_SPECIAL.sub(r"\\\1", run.text)
+    if isinstance(run, Emph):
+        return f"*{runs_to_markdown(run.children)}*"
+    if isinstance(run, Strong):
+        return f"**{runs_to_markdown(run.children)}**"
+    if isinstance(run, Link):
+        return f"[{runs_to_markdown(run.children)}](<{run.url}>)"
+    if isinstance(run, Cite):
+        return runs_to_markdown(run.runs)
+    return runs_to_markdown(run.children)  # RefLink: its text
+
+
 @lru_cache(maxsize=8)
 def _environment(theme_templates: Path | None) -> Environment:
     loaders = [FileSystemLoader(str(theme_templates))] if theme_templates else []
@@ -51,6 +74,7 @@ def _environment(theme_templates: Path | None) -> Environment:
     )
     environment.filters["html"] = runs_to_html
     environment.filters["plain"] = plain_text
+    environment.filters["markdown"] = runs_to_markdown
     return environment
 
 

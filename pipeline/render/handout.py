@@ -1,0 +1,43 @@
+"""handout.pdf: one or two pages for the talk's audience.
+
+Title and presenter, the review's key messages, the evidence table, "What
+this means" in the lay summary's plain words, compact references and where
+to find the full article. Nothing is ever cut: if the content runs past two
+pages the build warns and says what to shorten.
+"""
+
+from __future__ import annotations
+
+from pipeline.diagnostics import Diagnostic, Location, display_path
+from pipeline.model import Document
+from pipeline.render import Rendered, Settings, source_date
+from pipeline.render.html import stylesheet
+from pipeline.render.pdf import typeset, write
+from pipeline.render.templating import render_template
+from pipeline.themes import Theme
+
+MAX_PAGES = 2
+
+
+def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
+    html = render_template(
+        theme, "handout.html",
+        document=document,
+        css=stylesheet(theme, ["article.css", "handout.css"], document, settings, for_print=True),
+        presenters=", ".join(a.display_name for a in document.authors),
+        date=source_date(document).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        evidence_heading="Studies at a glance",
+    )
+    laid_out = typeset(html, document, theme)
+    warnings = () if len(laid_out.pages) <= MAX_PAGES else (_too_long(document, len(laid_out.pages)),)
+    return Rendered({"handout.pdf": write(laid_out, html)}, warnings)
+
+
+def _too_long(document: Document, pages: int) -> Diagnostic:
+    parts = [f"{len(document.key_points)} key points",
+             f"{len(document.evidence.studies) if document.evidence else 0} evidence rows",
+             f"{len(document.lay_summary.key_messages) if document.lay_summary else 0} plain-language messages",
+             f"{len(document.bibliography.references)} references"]
+    where = document.key_points[0].location if document.key_points else Location(display_path(document.source_path))
+    return Diagnostic("warning", f"the handout runs to {pages} pages (at most {MAX_PAGES}); nothing was cut: "
+                                 f"shorten it ({', '.join(parts)})", where)

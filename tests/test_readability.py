@@ -1,0 +1,92 @@
+"""Readability as a check: grade, long sentences, jargon, leaks; offline."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from conftest import BUNDLED
+from pipeline import readability
+from pipeline.loader import load_review
+
+LAY = """
+title: T
+authors: [{name: A}]
+abstract: An abstract.
+sections:
+  - title: Only
+    body: [Text.]
+glossary:
+  - term: placebo
+    meaning: A dummy pill.
+lay_summary:
+  title: A plain title
+  key_messages:
+    - It is a medicine.
+    - It may help.
+    - We are not sure.
+  sections:
+    - heading: What is it?
+      text: |
+        It is a pill. You take it once a day.
+"""
+
+
+def test_bundled_summary_passes_quietly():
+    document, _ = load_review(BUNDLED)
+    assert readability.check(document) == []
+    scores = readability.measure(document)
+    assert scores.grade <= 8 and scores.longest_sentence_words <= 25
+    assert scores.jargon_unexplained == []
+
+
+def test_works_without_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("network is off in this test")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    document, _ = load_review(BUNDLED)
+    assert readability.measure(document).grade > 0
+
+
+def test_hard_text_fires_grade_and_sentence_warnings(make_review):
+    hard = LAY.replace("It is a pill. You take it once a day.", (
+        "Notwithstanding considerable methodological heterogeneity, contemporaneous investigations "
+        "substantiate the hypothesised immunomodulatory mechanisms underpinning pharmacotherapeutic "
+        "responsiveness in individuals experiencing persistent, treatment-refractory affective "
+        "symptomatology across heterogeneous populations and diverse clinical settings worldwide."))
+    document, _ = load_review(make_review(hard, bib=""))
+    messages = [str(d) for d in readability.check(document)]
+    assert messages[0].startswith("r/review.yaml:11:3: warning: lay summary reads at Flesch-Kincaid grade 26.1, "
+                                  "above the target 8")
+    assert messages[1].startswith("r/review.yaml:19:9: warning: sentence of 29 words in lay text (at most 25)")
+    assert [m.split("'")[1] for m in messages[2:]] == ["immunomodulatory", "symptomatology"]
+
+
+def test_unexplained_jargon_found_at_its_line(make_review):
+    text = LAY.replace("You take it once a day.", "You take it once a day.\n        It was a placebo trial.\n"
+                       "        Some had remission.")
+    document, _ = load_review(make_review(text, bib=""))
+    messages = [str(d) for d in readability.check(document)]
+    assert messages == [
+        "r/review.yaml:20:26: warning: 'trial' is jargon in lay text; explain it in the glossary or use plain words",
+        "r/review.yaml:21:18: warning: 'remission' is jargon in lay text; explain it in the glossary or use "
+        "plain words"]
+
+
+def test_review_can_add_its_own_jargon(make_review):
+    document, _ = load_review(make_review(LAY.replace("  sections:\n    - heading", "  jargon: [pill]\n"
+                                                       "  sections:\n    - heading"), bib=""))
+    assert [d.message.split("'")[1] for d in readability.check(document)] == ["pill"]
+
+
+@pytest.mark.parametrize("text", ["See [@smith2020].", "It is `code` and [a](b"])
+def test_citations_and_markup_leaking_into_lay_text(make_review, text):
+    from conftest import BIB
+
+    document, _ = load_review(make_review(LAY.replace("It is a pill. You take it once a day.", text) +
+                                          "nocite: '*'\n", bib=BIB))
+    [warning] = readability.check(document)
+    assert warning.location.line == 19
+    assert "lay text" in warning.message
