@@ -114,8 +114,9 @@ def versus_pandoc(work: Path, runs: int) -> None:
     markdown = pandoc_markdown(shutil.copytree(BUNDLED, work / "pandoc-src"))
     env = dict(os.environ, PATH=f"{Path(PYTHON).parent}:{os.environ['PATH']}")
     pdf, _ = median_of(runs, ["pandoc", str(markdown), "--citeproc", "--pdf-engine=weasyprint",
-                              "-o", str(work / "pandoc.pdf")], env=env)
-    pptx, _ = median_of(runs, ["pandoc", str(markdown), "--citeproc", "-o", str(work / "pandoc.pptx")], env=env)
+                              "-o", str(work / "pandoc.pdf")], cwd=work, env=env)  # it writes temp files there
+    pptx, _ = median_of(runs, ["pandoc", str(markdown), "--citeproc", "-o", str(work / "pandoc.pptx")],
+                        cwd=work, env=env)
     print(f"pandoc PDF (weasyprint) {pdf:6.2f} s + PPTX {pptx:6.2f} s = {pdf + pptx:6.2f} s")
     print(f"ratio ours / pandoc: {ours / (pdf + pptx):.2f}  (target <= 0.80)")
 

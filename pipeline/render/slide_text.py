@@ -184,6 +184,7 @@ def _words(para: Para) -> list[list[Span]]:
     return [w for w in words if w]
 
 
+@lru_cache(maxsize=65536)  # fitting re-measures the same paragraphs at the same sizes many times
 def line_count(para: Para, family: FontFamily, size: float, width: float) -> int:
     """How many lines `para` takes in a box `width` points wide (insets already taken off)."""
     first = width if para.hanging else width - para.indent
