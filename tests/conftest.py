@@ -11,6 +11,18 @@ ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "source" / "ldn-review"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+# The smallest valid review: line 8 is its only paragraph.
+GOOD = """\
+title: T
+authors:
+  - name: Ada Lovelace
+abstract: An abstract [@smith2020].
+sections:
+  - title: Introduction
+    body:
+      - A paragraph.
+"""
+
 BIB = """\
 @article{smith2020,
   author  = {Smith, Jane and Doe, John},

@@ -6,18 +6,8 @@ import json
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import GOOD, ROOT
 
-GOOD = """\
-title: T
-authors:
-  - name: Ada Lovelace
-abstract: An abstract [@smith2020].
-sections:
-  - title: Introduction
-    body:
-      - A paragraph.
-"""
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:

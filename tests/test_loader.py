@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import GOOD
 from pipeline.diagnostics import InputError
 from pipeline.loader import load_review
 from pipeline.model import Figure, plain_text
 
-GOOD = """
-title: T
-authors:
-  - name: Ada Lovelace
-abstract: An abstract [@smith2020].
-sections:
-  - title: Introduction
-    body:
-      - A paragraph.
-"""
 
 
 def problems(folder) -> list[str]:

@@ -8,6 +8,7 @@ pages the build warns and says what to shorten.
 
 from __future__ import annotations
 
+from pipeline import __version__
 from pipeline.diagnostics import Diagnostic, Location, display_path
 from pipeline.model import Document
 from pipeline.render import Rendered, Settings, source_date
@@ -27,6 +28,7 @@ def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
         presenters=", ".join(a.display_name for a in document.authors),
         date=source_date(document).strftime("%Y-%m-%dT%H:%M:%SZ"),
         evidence_heading="Studies at a glance",
+        version=__version__,
     )
     laid_out = typeset(html, document, theme)
     warnings = () if len(laid_out.pages) <= MAX_PAGES else (_too_long(document, len(laid_out.pages)),)
