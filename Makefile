@@ -1,6 +1,7 @@
 # `make` sets up what is missing (system libraries, .venv) and builds every output of every
-# review under source/. Each output depends on its real inputs, so a second `make` with
-# nothing changed does nothing.
+# review under source/: one `build` per review, which loads it once and renders its outputs
+# side by side. `make pdf` (html, slides, ...) builds just that output. Every target depends
+# on its real inputs, so a second `make` with nothing changed does nothing.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -19,10 +20,16 @@ SLIDES   := $(REVIEWS:%=out/%/slides.pptx)
 SUMMARY  := $(REVIEWS:%=out/%/summary.md) $(REVIEWS:%=out/%/summary.html)
 HANDOUT  := $(REVIEWS:%=out/%/handout.pdf)
 
-.PHONY: all pdf html slides summary handout check test bench clean setup
+# out/<review>/.built marks a full build of that review. It is redone when an input is newer,
+# or when one of the review's outputs has gone missing.
+FILES    := article.pdf article.html slides.pptx summary.md summary.html handout.pdf
+BUILT    := $(REVIEWS:%=out/%/.built)
+missing   = $(strip $(foreach f,$(FILES),$(if $(wildcard out/$(1)/$(f)),,$(f))))
+
+.PHONY: all pdf html slides summary handout check test bench clean setup FORCE
 .DELETE_ON_ERROR:
 
-all: $(PDF) $(HTML) $(SLIDES) $(SUMMARY) $(HANDOUT)
+all: $(BUILT)
 pdf: $(PDF)
 html: $(HTML)
 slides: $(SLIDES)
@@ -38,6 +45,9 @@ $(READY): pyproject.toml constraints.txt scripts/setup-system.sh
 	@touch $@
 
 define review_rules
+out/$(1)/.built: $(call inputs,$(1)) $(if $(call missing,$(1)),FORCE) | $(READY)
+	$(RUN) build --quiet source/$(1)
+	@touch $$@
 out/$(1)/article.pdf: $(call inputs,$(1)) | $(READY)
 	$(RUN) build --quiet --only pdf source/$(1)
 out/$(1)/article.html: $(call inputs,$(1)) | $(READY)

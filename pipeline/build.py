@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,9 +16,10 @@ from pipeline import readability
 from pipeline.diagnostics import Diagnostic
 from pipeline.loader import load_review
 from pipeline.model import Document
-from pipeline.render import OUTPUTS, Settings
+from pipeline.render import Settings
 from pipeline.report import build_report, render_report
 from pipeline.themes import load_theme
+from pipeline.workers import check_and_render
 
 @dataclass
 class BuildResult:
@@ -39,17 +39,20 @@ def check_review(review_dir: Path, theme: str | None = None) -> tuple[Document, 
 
 
 def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settings: Settings,
-                 theme: str | None = None) -> BuildResult:
-    """Render the chosen outputs of one review in memory, then write them all or none."""
-    document, diagnostics = check_review(review_dir, theme)
+                 theme: str | None = None, workers: int = 1) -> BuildResult:
+    """Render the chosen outputs of one review in memory, then write them all or none.
+
+    The review is loaded and checked once; with `workers` > 1 the loading overlaps
+    WeasyPrint's import and the outputs render side by side (see pipeline.workers).
+    """
+    document, diagnostics, outputs = check_and_render(lambda: check_review(review_dir, theme),
+                                                      lambda loaded: load_theme(loaded.theme), settings, only,
+                                                      workers)
     result = BuildResult(document, diagnostics)
     files: dict[str, bytes] = {}
-    theme_ = load_theme(document.theme)
     out_dir = out_root / document.name
-    for name in only:
-        started = time.perf_counter()
-        rendered = OUTPUTS[name].render(document, theme_, settings)
-        result.timings[name] = time.perf_counter() - started
+    for name, (rendered, seconds) in outputs.items():
+        result.timings[name] = seconds
         result.files[name] = [out_dir / file for file in rendered.files]
         result.diagnostics += rendered.warnings
         files.update(rendered.files)

@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
                                  help=f"comma-separated outputs to build: {','.join(OUTPUTS)} (default: all)")
             command.add_argument("--paper", choices=("a4", "letter"), help="paper size of the PDFs")
         command.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
-                             help="reviews to process in parallel (default: the number of cores)")
+                             help="processes to use: reviews in parallel, and the outputs of a review side by side "
+                                  "when there are cores to spare (default: the number of cores)")
     return parser
 
 
@@ -81,10 +82,13 @@ def _review_dirs(given: list[Path], parser: argparse.ArgumentParser) -> list[Pat
     return given
 
 
-def _job(args: argparse.Namespace, review: Path) -> Job:
+def _job(args: argparse.Namespace, review: Path, reviews: int) -> Job:
+    # Cores left over once every review has one render its outputs side by side; `watch`
+    # keeps to one process (its file watcher runs threads, which do not mix with fork).
+    workers = max(1, args.jobs // reviews) if args.command == "build" else 1
     return Job(command="check" if args.command == "check" else "build", review=review, theme=args.theme,
                strict=args.strict, verbose=args.verbose, out=getattr(args, "out", Path("out")),
-               only=getattr(args, "only", ()), paper=getattr(args, "paper", None))
+               only=getattr(args, "only", ()), paper=getattr(args, "paper", None), workers=workers)
 
 
 def run_jobs(jobs: list[Job], workers: int) -> list[JobResult]:
@@ -114,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     reviews = _review_dirs(args.reviews, parser)
-    jobs = [_job(args, review) for review in reviews]
+    jobs = [_job(args, review, len(reviews)) for review in reviews]
     status = _report(run_jobs(jobs, args.jobs), args.quiet)
     if args.command == "watch":
         from pipeline.watch import watch

@@ -45,6 +45,9 @@ class InputError(Exception):
         self.diagnostics = tuple(diagnostics)
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
+    def __reduce__(self):  # pickled whole, so an error found in a render worker reaches the build
+        return InputError, (self.diagnostics,)
+
 
 class Diagnostics:
     """Collects diagnostics in the order found, so all of them reach the user at once."""

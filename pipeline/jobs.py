@@ -30,6 +30,7 @@ class Job:
     out: Path = Path("out")
     only: tuple[str, ...] = ()
     paper: str | None = None
+    workers: int = 1  # processes this review's outputs may render on
 
 
 @dataclass
@@ -78,7 +79,8 @@ def _build(job: Job) -> JobResult:
     if job.strict:
         _, diagnostics = check_review(job.review, job.theme)
         _fail_if_strict(job, diagnostics)
-    built = build_review(job.review, job.out, job.only, Settings(paper=job.paper), job.theme)
+    built = build_review(job.review, job.out, job.only, Settings(paper=job.paper), job.theme,
+                         job.workers)
     result = JobResult(EXIT_OK, _lines(built.diagnostics, False), warnings=len(built.diagnostics))
     if job.verbose:
         result.progress += _verbose_lines(built.document)

@@ -83,6 +83,7 @@ def measure(document: Document) -> Scores | None:
     whole = " ".join(texts)
     split = [s for t in texts for s in sentences(t)]
     explained, unexplained = jargon_in(whole, document)
+    textstat.set_lang(syllables.english_variant(document.lang))
     return Scores(
         grade=round(textstat.flesch_kincaid_grade(whole), 1),
         grade_target=document.lay_summary.grade_target,

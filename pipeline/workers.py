@@ -1,0 +1,183 @@
+"""Rendering the outputs of one review side by side, on more than one core.
+
+With more than one worker, `check_and_render` forks a worker at once that
+loads and checks the review while this process imports WeasyPrint (each takes
+about half a second); the worker sends the Document here and goes on to the
+outputs that need no WeasyPrint (slides, HTML, summary). This process then
+renders the PDFs, forking one more worker for the handout when there are
+two. The Document is loaded once and WeasyPrint imported once: a forked
+worker starts with everything its parent had (copy-on-write memory, nothing
+re-imported or re-parsed), renders its share and sends the results back
+through a pipe. With one worker, or one output, nothing is forked.
+
+Workers only return bytes; writing stays with the build step, so the build is
+still all or nothing. An error in a worker (say, an input error) is raised
+again here, as if it had happened in this process.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pickle
+import time
+import traceback
+from collections.abc import Callable, Iterable
+
+from pipeline.diagnostics import Diagnostic
+from pipeline.model import Document
+from pipeline.render import OUTPUTS, Rendered, Settings
+from pipeline.themes import Theme
+
+# Seconds each output usually takes, relative to the others (measured on the bundled review
+# and at 50x its size; see `make bench`). Only the order and rough ratios matter.
+COST = {"pdf": 3.0, "slides": 1.6, "handout": 1.4, "html": 0.3, "summary": 0.2}
+NEEDS_WEASYPRINT = {"pdf", "handout"}
+
+Timed = dict[str, tuple[Rendered, float]]
+Check = Callable[[], tuple[Document, list[Diagnostic]]]
+
+
+def check_and_render(check: Check, theme_of: Callable[[Document], Theme], settings: Settings,
+                     names: Iterable[str], workers: int = 1) -> tuple[Document, list[Diagnostic], Timed]:
+    """Run `check` (load and check the review), then render `names`, on up to `workers` processes.
+
+    Raises what `check` or a renderer raised, once every worker has finished.
+    """
+    names = list(names)
+    heavy = [name for name in names if name in NEEDS_WEASYPRINT]
+    if workers < 2 or not heavy or len(names) < 2 or not hasattr(os, "fork"):
+        document, diagnostics = check()
+        return document, diagnostics, render_outputs(document, theme_of(document), settings, names, workers)
+    light = [name for name in names if name not in NEEDS_WEASYPRINT]
+    read, write = os.pipe()
+
+    def load_then_render_light() -> Timed:
+        try:
+            document, diagnostics = check()
+            _send(write, (document, diagnostics))
+        finally:
+            os.close(write)
+        return render_outputs(document, theme_of(document), settings, light)
+
+    collect_light = _fork(load_then_render_light)
+    os.close(write)
+    loaded: list[tuple[Document, list[Diagnostic]]] = []
+
+    def receive_then_render_heavy() -> Timed:
+        importlib.import_module("pipeline.render.pdf")  # the one WeasyPrint import, while the worker loads
+        with os.fdopen(read, "rb") as stream:
+            data = stream.read()
+        if not data:  # the check failed; the worker's own error, raised below, says why
+            raise RuntimeError("the worker loading the review stopped without a result")
+        loaded.append(pickle.loads(data))
+        document = loaded[0][0]
+        return render_outputs(document, theme_of(document), settings, heavy, workers)
+
+    here = _outcome(receive_then_render_heavy)
+    results = _merged([_outcome(collect_light), here])  # the worker's error first: it is the cause
+    document, diagnostics = loaded[0]
+    return document, diagnostics, {name: results[name] for name in names}
+
+
+def render_outputs(document: Document, theme: Theme, settings: Settings, names: Iterable[str],
+                   workers: int = 1) -> Timed:
+    """{output name: (what it rendered, seconds)} for each name, on up to `workers` processes."""
+    names = list(names)
+    shares = share_out(names, workers if hasattr(os, "fork") else 1)
+
+    def render(share: list[str]) -> Timed:
+        return {name: _timed(name, document, theme, settings) for name in share}
+
+    if len(shares) > 1 and NEEDS_WEASYPRINT.intersection(names):
+        importlib.import_module("pipeline.render.pdf")  # once, here, so no worker imports it again
+    running = [_fork(lambda share=share: render(share)) for share in shares[1:]]
+    here = _outcome(lambda: render(shares[0]) if shares else {})
+    results = _merged([here] + [_outcome(collect) for collect in running])  # every worker is waited for
+    return {name: results[name] for name in names}
+
+
+def share_out(names: list[str], workers: int) -> list[list[str]]:
+    """The outputs split into at most `workers` shares of about equal cost, heaviest share first.
+
+    Longest job first onto the least loaded share: the classic greedy schedule.
+    """
+    shares: list[list[str]] = [[] for _ in range(max(1, min(workers, len(names))))]
+    loads = [0.0] * len(shares)
+    for name in sorted(names, key=lambda n: -COST.get(n, 1.0)):
+        lightest = loads.index(min(loads))
+        shares[lightest].append(name)
+        loads[lightest] += COST.get(name, 1.0)
+    return [share for _, share in sorted(zip(loads, shares), key=lambda pair: -pair[0]) if share]
+
+
+def _outcome(work: Callable[[], Timed]) -> tuple[bool, Timed | BaseException]:
+    try:
+        return True, work()
+    except BaseException as error:  # noqa: BLE001 - raised again once the workers are collected
+        return False, error
+
+
+def _merged(outcomes: list[tuple[bool, Timed | BaseException]]) -> Timed:
+    """The results of every outcome, or the first error among them."""
+    results: Timed = {}
+    for ok, value in outcomes:
+        if not ok:
+            raise value
+        results.update(value)
+    return results
+
+
+def _send(fd: int, value: object) -> None:
+    data = pickle.dumps(value)
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _timed(name: str, document: Document, theme: Theme, settings: Settings) -> tuple[Rendered, float]:
+    started = time.perf_counter()
+    rendered = OUTPUTS[name].render(document, theme, settings)
+    return rendered, time.perf_counter() - started
+
+
+def _fork(work: Callable[[], Timed]) -> Callable[[], Timed]:
+    """Run `work` in a forked child; the returned function waits for it and gives its result."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: do the work, send it back, never return into the caller's code
+        status = 1
+        try:
+            os.close(read)
+            ok, value = _outcome(work)
+            try:
+                payload = pickle.dumps((True, value)) if ok else _failure(value)
+            except Exception as error:  # noqa: BLE001 - a result that cannot travel is a failure
+                ok, payload = False, _failure(error)
+            with os.fdopen(write, "wb") as stream:
+                stream.write(payload)
+            status = 0 if ok else 1
+        finally:
+            os._exit(status)
+    os.close(write)
+
+    def collect() -> Timed:
+        with os.fdopen(read, "rb") as stream:
+            data = stream.read()
+        _, status = os.waitpid(pid, 0)
+        if not data:
+            raise RuntimeError(f"a render worker died (exit status {os.waitstatus_to_exitcode(status)})")
+        ok, value = pickle.loads(data)
+        if not ok:
+            raise value
+        return value
+
+    return collect
+
+
+def _failure(error: BaseException) -> bytes:
+    """The error itself when it can travel (input errors can), else its traceback as text."""
+    try:
+        return pickle.dumps((False, error))
+    except Exception:  # noqa: BLE001 - an unpicklable error still has a message
+        text = "".join(traceback.format_exception(error))
+        return pickle.dumps((False, RuntimeError(f"in a render worker:\n{text}")))
