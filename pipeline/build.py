@@ -12,9 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import readability
 from pipeline.diagnostics import Diagnostic
-from pipeline.loader import load_review
 from pipeline.model import Document
 from pipeline.render import Settings
 from pipeline.report import build_report, render_report
@@ -34,6 +32,12 @@ class BuildResult:
 
 def check_review(review_dir: Path, theme: str | None = None) -> tuple[Document, list[Diagnostic]]:
     """Load and run every check (the loader's, then readability); raises InputError on errors."""
+    # Imported here rather than at the top, like the readability report below: a build forks
+    # the worker that loads the review first thing, so this process skips these imports and
+    # goes straight to importing WeasyPrint.
+    from pipeline import readability
+    from pipeline.loader import load_review
+
     document, diagnostics = load_review(review_dir, theme)
     return document, diagnostics + readability.check(document)
 
@@ -56,6 +60,8 @@ def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settin
         result.files[name] = [out_dir / file for file in rendered.files]
         result.diagnostics += rendered.warnings
         files.update(rendered.files)
+    from pipeline import readability
+
     files["report.json"] = render_report(build_report(document, diagnostics, readability.report(document)))
     result.written = write_atomically(out_dir, files)
     return result

@@ -9,13 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.jobs import Job, JobResult, run_job
-from pipeline.loader import REVIEW_FILE
 from pipeline.render import OUTPUTS
+from pipeline.source import REVIEW_FILE
 
 SOURCE_DIR = Path("source")
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -95,6 +94,8 @@ def run_jobs(jobs: list[Job], workers: int) -> list[JobResult]:
     """Run the jobs, in parallel processes when there are several; results in the given order."""
     if workers == 1 or len(jobs) == 1:
         return [run_job(job) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor  # only here: one review never needs it
+
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
         return list(pool.map(run_job, jobs))
 

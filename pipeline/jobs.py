@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import readability
 from pipeline.build import build_review, check_review
 from pipeline.diagnostics import Diagnostic, InputError
 from pipeline.model import Document
@@ -97,6 +96,8 @@ def _fail_if_strict(job: Job, diagnostics: list[Diagnostic]) -> None:
 
 
 def _verbose_lines(document: Document) -> list[str]:
+    from pipeline import readability
+
     scores = readability.measure(document)
     return [f"{document.name}: readability of the lay summary", *readability.format_table(scores).splitlines()] \
         if scores else []

@@ -19,9 +19,8 @@ from pipeline.inline import parse_inline
 from pipeline.model import (Author, Bibliography, Cite, Document, EvidenceTable, Figure, LaySection,
                             LaySummary, Paragraph, Reference, Runs, Section, Study, Term, Text,
                             citations)
-from pipeline.source import YamlPath, YamlSource, load_yaml
+from pipeline.source import REVIEW_FILE, YamlPath, YamlSource, load_yaml
 
-REVIEW_FILE = "review.yaml"
 DEFAULT_DISCLAIMER = ("This summary is not medical advice. Talk to your doctor before you start "
                       "or stop any medicine.")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")

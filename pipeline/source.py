@@ -16,6 +16,8 @@ import yaml
 
 from pipeline.diagnostics import Diagnostics, Location, display_path
 
+REVIEW_FILE = "review.yaml"  # what makes a folder a review
+
 YamlPath = tuple[Any, ...]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
