@@ -8,7 +8,7 @@ renders the PDFs, forking one more worker for the handout when there are
 two. The Document is loaded once and WeasyPrint imported once: a forked
 worker starts with everything its parent had (copy-on-write memory, nothing
 re-imported or re-parsed), renders its share and sends the results back
-through a pipe. With one worker, or one output, nothing is forked.
+through a pipe. With one worker (`--jobs 1`) nothing is forked.
 
 Workers only return bytes; writing stays with the build step, so the build is
 still all or nothing. An error in a worker (say, an input error) is raised
@@ -46,7 +46,7 @@ def check_and_render(check: Check, theme_of: Callable[[Document], Theme], settin
     """
     names = list(names)
     heavy = [name for name in names if name in NEEDS_WEASYPRINT]
-    if workers < 2 or not heavy or len(names) < 2 or not hasattr(os, "fork"):
+    if workers < 2 or not heavy or not hasattr(os, "fork"):
         document, diagnostics = check()
         return document, diagnostics, render_outputs(document, theme_of(document), settings, names, workers)
     light = [name for name in names if name not in NEEDS_WEASYPRINT]

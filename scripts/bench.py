@@ -142,7 +142,7 @@ def per_output(folder: Path, out: Path, runs: int) -> dict[str, float]:
 
 def versus_pandoc(work: Path, runs: int) -> None:
     ours, _ = median_of(runs, build_command(BUNDLED, work / "ours"))
-    print(f"bundled review, all outputs, one process: {ours:6.2f} s (median of {runs})")
+    print(f"bundled review, all six outputs, one build command: {ours:6.2f} s (median of {runs})")
     if not shutil.which("pandoc"):
         print("pandoc not installed: no side-by-side figure (apt-get install pandoc)")
         return
