@@ -24,7 +24,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 
-from pipeline.diagnostics import Diagnostic
+from pipeline.diagnostics import Diagnostic, InputError
 from pipeline.model import Document
 from pipeline.render import OUTPUTS, Rendered, Settings
 from pipeline.themes import Theme
@@ -65,8 +65,8 @@ def check_and_render(check: Check, theme_of: Callable[[Document], Theme], settin
     loaded: list[tuple[Document, list[Diagnostic]]] = []
 
     def receive_then_render_heavy() -> Timed:
-        importlib.import_module("pipeline.render.pdf")  # the one WeasyPrint import, while the worker loads
-        with os.fdopen(read, "rb") as stream:
+        with os.fdopen(read, "rb") as stream:  # closed come what may, so the worker never waits on it
+            importlib.import_module("pipeline.render.pdf")  # the one WeasyPrint import, while it loads
             data = stream.read()
         if not data:  # the check failed; the worker's own error, raised below, says why
             raise RuntimeError("the worker loading the review stopped without a result")
@@ -75,7 +75,7 @@ def check_and_render(check: Check, theme_of: Callable[[Document], Theme], settin
         return render_outputs(document, theme_of(document), settings, heavy, workers)
 
     here = _outcome(receive_then_render_heavy)
-    results = _merged([_outcome(collect_light), here])  # the worker's error first: it is the cause
+    results = _merged([here, _outcome(collect_light)])
     document, diagnostics = loaded[0]
     return document, diagnostics, {name: results[name] for name in names}
 
@@ -119,13 +119,11 @@ def _outcome(work: Callable[[], Timed]) -> tuple[bool, Timed | BaseException]:
 
 
 def _merged(outcomes: list[tuple[bool, Timed | BaseException]]) -> Timed:
-    """The results of every outcome, or the first error among them."""
-    results: Timed = {}
-    for ok, value in outcomes:
-        if not ok:
-            raise value
-        results.update(value)
-    return results
+    """The results of every outcome; else an input error among them (the user's to fix), else the first."""
+    errors = [value for ok, value in outcomes if not ok]
+    if errors:
+        raise next((e for e in errors if isinstance(e, InputError)), errors[0])
+    return {name: result for _, value in outcomes for name, result in value.items()}
 
 
 def _send(fd: int, value: object) -> None:
