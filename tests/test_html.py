@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import lxml.html
 import pytest
 
 from conftest import BUNDLED
@@ -37,9 +38,14 @@ def test_sections_have_ids_and_the_toc_links_them(page):
 
 
 def test_evidence_table_is_a_real_table(page):
-    table = page[page.index('<table class="evidence-table">'):page.index("</table>")]
-    assert "<caption>" in table and table.count('<th scope="col">') == 6
-    assert table.count("<tr>") == 5
+    table = lxml.html.fromstring(page).find_class("evidence-table")[0]
+    assert table.tag == "table" and table.find("caption") is not None
+    columns = [th.text_content() for th in table.xpath("thead/tr/th[@scope='col']")]
+    assert len(columns) == 6
+    rows = table.xpath("tbody/tr")
+    assert len(rows) == 4 and all(row.xpath("th[@scope='row']") for row in rows)
+    for row in rows:  # on a phone each cell shows its column's name (the CSS reads data-label)
+        assert [td.get("data-label") for td in row.xpath("td")] == columns[1:]
 
 
 def test_every_reference_has_a_pandoc_id_and_citations_link_to_it(page):
@@ -51,7 +57,7 @@ def test_every_reference_has_a_pandoc_id_and_citations_link_to_it(page):
 
 def test_self_contained(page):
     assert "<link" not in page and not re.search(r'src="(https?:|file:|/)', page)
-    assert "@media (max-width" in page  # responsive CSS inlined
+    assert "@media screen and (max-width" in page  # responsive CSS inlined
 
 
 def test_classic_theme_differs(page):
