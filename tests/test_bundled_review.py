@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUNDLED, ROOT
+from conftest import BUNDLED, FIXTURES
 from pipeline.loader import load_review
 from pipeline.model import plain_text
 
-SEED = ROOT.parent / "shared" / "seed" / "ldn-review.txt"
+# The text the bundled review was written from (a copy of the project's shared/seed/ldn-review.txt,
+# so a clone of this repository tests on its own).
+SEED = FIXTURES / "ldn-review-seed.txt"
 # The only differences the issue allows: the typo fixed, and the two Younger 2014 papers told apart.
 CORRECTIONS = {"safeand": "safe and", "Younger et al. (2014)": "Younger et al. (2014b)"}
 
