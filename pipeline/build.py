@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.diagnostics import Diagnostic
+from pipeline.diagnostics import Diagnostic, InputError
 from pipeline.model import Document
 from pipeline.render import Settings
 from pipeline.report import build_report, render_report
@@ -30,8 +30,12 @@ class BuildResult:
     files: dict[str, list[Path]] = field(default_factory=dict)
 
 
-def check_review(review_dir: Path, theme: str | None = None) -> tuple[Document, list[Diagnostic]]:
-    """Load and run every check (the loader's, then readability); raises InputError on errors."""
+def check_review(review_dir: Path, theme: str | None = None,
+                 strict: bool = False) -> tuple[Document, list[Diagnostic]]:
+    """Load and run every check (the loader's, then readability).
+
+    Raises InputError on errors, and with `strict` on warnings too.
+    """
     # Imported here rather than at the top, like the readability report below: a build forks
     # the worker that loads the review first thing, so this process skips these imports and
     # goes straight to importing WeasyPrint.
@@ -39,17 +43,22 @@ def check_review(review_dir: Path, theme: str | None = None) -> tuple[Document, 
     from pipeline.loader import load_review
 
     document, diagnostics = load_review(review_dir, theme)
-    return document, diagnostics + readability.check(document)
+    diagnostics += readability.check(document)
+    _fail_if_strict(diagnostics, strict)
+    return document, diagnostics
 
 
 def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settings: Settings,
-                 theme: str | None = None, workers: int = 1) -> BuildResult:
+                 theme: str | None = None, workers: int = 1, strict: bool = False) -> BuildResult:
     """Render the chosen outputs of one review in memory, then write them all or none.
+
+    With `strict`, a warning (from the checks, or a renderer's, say a handout too long)
+    fails the build like an error, and nothing is written.
 
     The review is loaded and checked once; with `workers` > 1 the loading overlaps
     WeasyPrint's import and the outputs render side by side (see pipeline.workers).
     """
-    document, diagnostics, outputs = check_and_render(lambda: check_review(review_dir, theme),
+    document, diagnostics, outputs = check_and_render(lambda: check_review(review_dir, theme, strict),
                                                       lambda loaded: load_theme(loaded.theme), settings, only,
                                                       workers)
     result = BuildResult(document, diagnostics)
@@ -60,11 +69,17 @@ def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settin
         result.files[name] = [out_dir / file for file in rendered.files]
         result.diagnostics += rendered.warnings
         files.update(rendered.files)
+    _fail_if_strict(result.diagnostics, strict)
     from pipeline import readability
 
     files["report.json"] = render_report(build_report(document, diagnostics, readability.report(document)))
     result.written = write_atomically(out_dir, files)
     return result
+
+
+def _fail_if_strict(diagnostics: list[Diagnostic], strict: bool) -> None:
+    if strict and diagnostics:
+        raise InputError(diagnostics)
 
 
 def write_atomically(out_dir: Path, files: dict[str, bytes]) -> list[Path]:

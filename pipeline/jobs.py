@@ -65,8 +65,7 @@ def run_job(job: Job) -> JobResult:
 
 
 def _check(job: Job) -> JobResult:
-    document, diagnostics = check_review(job.review, job.theme)
-    _fail_if_strict(job, diagnostics)
+    document, diagnostics = check_review(job.review, job.theme, job.strict)
     result = JobResult(EXIT_OK, _lines(diagnostics, False), warnings=len(diagnostics))
     result.progress.append(f"{job.review}: ok ({len(diagnostics)} warning{'s' if len(diagnostics) != 1 else ''})")
     if job.verbose:
@@ -75,11 +74,8 @@ def _check(job: Job) -> JobResult:
 
 
 def _build(job: Job) -> JobResult:
-    if job.strict:
-        _, diagnostics = check_review(job.review, job.theme)
-        _fail_if_strict(job, diagnostics)
     built = build_review(job.review, job.out, job.only, Settings(paper=job.paper), job.theme,
-                         job.workers)
+                         job.workers, job.strict)
     result = JobResult(EXIT_OK, _lines(built.diagnostics, False), warnings=len(built.diagnostics))
     if job.verbose:
         result.progress += _verbose_lines(built.document)
@@ -88,11 +84,6 @@ def _build(job: Job) -> JobResult:
     result.progress.append(f"{job.review}: {len(built.written)} files in {job.out / built.document.name}"
                            f" ({len(built.diagnostics)} warning{'s' if len(built.diagnostics) != 1 else ''})")
     return result
-
-
-def _fail_if_strict(job: Job, diagnostics: list[Diagnostic]) -> None:
-    if job.strict and diagnostics:
-        raise InputError(diagnostics)
 
 
 def _verbose_lines(document: Document) -> list[str]:

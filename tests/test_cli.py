@@ -84,3 +84,16 @@ def test_several_reviews_in_parallel_report_in_order(make_review, tmp_path):
     assert lines[0] == "a: ok (0 warnings)"
     assert lines[1].startswith("b/review.yaml:8:14: error: unknown citation key 'nobody'")
     assert lines[-1] == "2 reviews: 1 ok, 1 failed, 0 warnings"
+
+
+def test_strict_build_fails_on_a_renderers_warning_and_writes_nothing(make_review, tmp_path):
+    rows = "".join(f"    - {{condition: C{i}, study: S{i}, design: D, finding: F{i}}}\n" for i in range(160))
+    make_review("title: T\nauthors: [{name: A}]\nabstract: A.\nkey_points: [One.]\nsections:\n"
+                "  - title: S\n    body: [Text.]\nevidence:\n  studies:\n" + rows, bib="")
+    assert run("build", "--only", "handout", "--out", "out", "r", cwd=tmp_path).returncode == 0
+    before = {p.name: p.read_bytes() for p in (tmp_path / "out" / "r").iterdir()}
+    result = run("build", "--strict", "--only", "handout", "--out", "out", "r", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].startswith("r/review.yaml:4:14: error: the handout runs to ")
+    assert result.stderr.splitlines()[-1] == "r: 1 error; nothing was written"
+    assert {p.name: p.read_bytes() for p in (tmp_path / "out" / "r").iterdir()} == before
