@@ -5,7 +5,8 @@ loads and checks the review while this process imports WeasyPrint (each takes
 about half a second); the worker sends the Document here and goes on to the
 outputs that need no WeasyPrint (slides, HTML, summary). This process then
 renders the PDFs, forking one more worker for the handout when there are
-two. The Document is loaded once and WeasyPrint imported once: a forked
+two (so with two workers, three processes share the cores for a moment: the
+first worker is usually done with its light outputs by then). The Document is loaded once and WeasyPrint imported once: a forked
 worker starts with everything its parent had (copy-on-write memory, nothing
 re-imported or re-parsed), renders its share and sends the results back
 through a pipe. With one worker (`--jobs 1`) nothing is forked.

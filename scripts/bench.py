@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -42,16 +41,21 @@ def timed(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tupl
     every 50 ms; where /proc cannot tell, the largest single process's peak (ru_maxrss).
     """
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, tree_pss(process.pid))
-        time.sleep(0.05)
-    elapsed = time.perf_counter() - started
-    if process.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(map(str, command))} failed:\n{process.stderr.read().decode()}")
-    maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    return elapsed, peak or maxrss
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty command never blocks on it
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        peak = 0
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            peak = max(peak, tree_pss(process.pid))
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        if process.returncode != 0:
+            errors.seek(0)
+            raise SystemExit(f"bench: {' '.join(map(str, command))} failed:\n{errors.read().decode()}")
+    return elapsed, peak or usage.ru_maxrss * 1024
 
 
 def tree_pss(root: int) -> int:
