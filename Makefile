@@ -11,7 +11,7 @@ RUN    := $(PY) -m pipeline
 
 REVIEWS := $(patsubst source/%/review.yaml,%,$(wildcard source/*/review.yaml))
 CODE    := $(shell find pipeline -type f \( -name '*.py' -o -name '*.html' -o -name '*.css' -o -name '*.json' -o -name '*.txt' \) -not -path '*/__pycache__/*') pyproject.toml
-THEMES  := $(shell find themes -type f 2>/dev/null)
+THEMES  := $(shell find themes pipeline/data/themes -type f 2>/dev/null)
 inputs   = $(shell find source/$(1) -type f) $(THEMES) $(CODE)
 
 PDF      := $(REVIEWS:%=out/%/article.pdf)

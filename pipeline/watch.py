@@ -13,19 +13,19 @@ from typing import Callable
 from watchfiles import watch as watch_files
 
 from pipeline.jobs import Job
-from pipeline.themes import THEMES_DIR
+from pipeline.themes import theme_dirs
 
 
 def _owner(path: Path, jobs: list[Job]) -> list[Job]:
     """The jobs a changed file affects: its review's, or all of them for a theme file."""
-    if path.is_relative_to(THEMES_DIR):
+    if any(path.is_relative_to(folder) for folder in theme_dirs()):
         return jobs
     return [job for job in jobs if path.is_relative_to(job.review.resolve())]
 
 
 def watch(jobs: list[Job], rebuild: Callable[[list[Job]], int]) -> int:
     """Watch the review folders and the themes until interrupted (Ctrl-C)."""
-    folders = [str(job.review) for job in jobs] + [str(THEMES_DIR)]
+    folders = [str(job.review) for job in jobs] + [str(folder) for folder in theme_dirs()]
     print(f"watching {', '.join(folders)} (Ctrl-C to stop)", file=sys.stderr)
     try:
         for changes in watch_files(*folders, debounce=300):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from pipeline.diagnostics import Diagnostics, InputError
 from pipeline.fetcher import SafeFetcher
@@ -38,8 +39,11 @@ def typeset(html: str, document: Document, theme: Theme, stylesheets: list[str] 
     fetcher = SafeFetcher([document.source_dir, theme.path])
     page = HTML(string=html, base_url=str(document.source_dir.resolve()) + "/", url_fetcher=fetcher)
     names = ["fonts.css"] * theme.file("fonts.css").is_file() + list(stylesheets or ())
-    laid_out = page.render(stylesheets=[_theme_css(theme, name, fetcher) for name in names],
-                           pdf_variant="pdf/ua-1")
+    # WeasyPrint honours @font-face only through a FontConfiguration handed to every CSS and
+    # to render(); without one it silently typesets in whatever fonts the host has.
+    fonts = FontConfiguration()
+    laid_out = page.render(stylesheets=[_theme_css(theme, name, fetcher, fonts) for name in names],
+                           font_config=fonts, pdf_variant="pdf/ua-1")
     _raise_refusals(fetcher, document)
     return laid_out
 
@@ -49,10 +53,8 @@ def write(laid_out, html: str) -> bytes:
     return laid_out.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=_identifier(html))
 
 
-def _theme_css(theme: Theme, name: str, fetcher: SafeFetcher):
-    from weasyprint import CSS
-
-    return CSS(filename=str(theme.file(name)), url_fetcher=fetcher)
+def _theme_css(theme: Theme, name: str, fetcher: SafeFetcher, fonts: FontConfiguration) -> CSS:
+    return CSS(filename=str(theme.file(name)), url_fetcher=fetcher, font_config=fonts)
 
 
 def _identifier(html: str) -> bytes:
