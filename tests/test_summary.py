@@ -46,3 +46,47 @@ def test_html_is_an_accessible_single_page(outputs):
     assert '<html lang="en-GB">' in html and 'class="skip-link" href="#main"' in html
     assert "<dt>placebo</dt>" in html and "<link" not in html and "font-size: 1.25rem" in html
     assert html.count("<h1>") == 1
+
+
+HOSTILE = "<img src=x onerror=alert(1)> & *b* _i_ [l](http://e.com) `c` | # h"
+HOSTILE_RUNS = "<img src=x onerror=alert(1)> | 1"  # in Markdown fields: Markdown itself is meant
+HOSTILE_REVIEW = """\
+title: "T {h}"
+subtitle: "{h}"
+authors:
+  - name: "{h}"
+  - name: "- {h}"
+abstract: An abstract [@smith2020].
+sections:
+  - title: Introduction
+    body:
+      - A paragraph.
+lay_summary:
+  title: "# {h}"
+  key_messages:
+    - "{r}"
+    - "- {r}"
+    - "> {r}"
+  sections:
+    - heading: "> {h}"
+      text: "1. {r}"
+  disclaimer: "+ {h}"
+glossary:
+  - term: "{h}"
+    meaning: "=== {r}"
+"""
+
+
+def test_hostile_fields_stay_text_in_markdown(make_review):
+    """Every field written to summary.md reads as itself: no HTML element, no heading or list it made."""
+    from markdown_it import MarkdownIt
+
+    document, _ = load_review(make_review(HOSTILE_REVIEW.replace("{h}", HOSTILE).replace("{r}", HOSTILE_RUNS)))
+    markdown = render(document, load_theme("default"), Settings()).files["summary.md"].decode("utf-8")
+    html = MarkdownIt("commonmark", {"html": True}).render(markdown)
+    assert "<img" not in html and "<a " not in html and "<code>" not in html and html.count("<em>") == 1
+    assert html.count("<h1>") == 1 and html.count("<h2>") == 3 and "<ol" not in html
+    assert html.count("&lt;img src=x onerror=alert(1)&gt; &amp; *b* _i_ [l](http://e.com) `c` | # h") == 8
+    assert html.count("&lt;img src=x onerror=alert(1)&gt; | 1") == 5
+    assert "<h1># &lt;img" in html and "<h2>&gt; &lt;img" in html and "<p>+ &lt;img" in html
+    assert "<li>- &lt;img" in html and "<p>1. &lt;img" in html and ": === &lt;img" in html

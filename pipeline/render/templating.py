@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -39,7 +40,20 @@ def _run_html(run) -> Markup:
     raise TypeError(f"unknown inline run {run!r}")
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|&~])")
+# what makes a block of a line's start: a heading, quote, list item, rule or setext underline
+_LINE_START = re.compile(r"^([ \t]*|[ \t]*\d+)([-+=>]|(?<=\d)[.)])", re.M)
+_URL_UNSAFE = re.compile(r"[<>\s\\]")
+
+
+def escape_markdown(text: str) -> str:
+    """`text` as Markdown that reads as itself: no HTML, no emphasis, no block started by its lines."""
+    return _LINE_START.sub(r"\1\\\2", _MARKDOWN_SPECIAL.sub(r"\\\1", text))
+
+
+def markdown_line(text: str | None) -> str:
+    """A plain field (a title, a name, a term) as escaped Markdown on one line."""
+    return escape_markdown(" ".join((text or "").split()))
 
 
 def runs_to_markdown(runs: Runs | None) -> str:
@@ -49,13 +63,14 @@ def runs_to_markdown(runs: Runs | None) -> str:
 
 def _run_markdown(run) -> str:
     if isinstance(run, Text):
-        return _MARKDOWN_SPECIAL.sub(r"\\\1", run.text)
+        return escape_markdown(run.text)
     if isinstance(run, Emph):
         return f"*{runs_to_markdown(run.children)}*"
     if isinstance(run, Strong):
         return f"**{runs_to_markdown(run.children)}**"
     if isinstance(run, Link):
-        return f"[{runs_to_markdown(run.children)}](<{run.url}>)"
+        url = _URL_UNSAFE.sub(lambda m: quote(m.group(0)), run.url)
+        return f"[{runs_to_markdown(run.children)}](<{url}>)"
     if isinstance(run, Cite):
         return runs_to_markdown(run.runs)
     return runs_to_markdown(run.children)  # RefLink: its text
@@ -75,6 +90,7 @@ def _environment(theme_templates: Path | None) -> Environment:
     environment.filters["html"] = runs_to_html
     environment.filters["plain"] = plain_text
     environment.filters["markdown"] = runs_to_markdown
+    environment.filters["md"] = markdown_line
     return environment
 
 
