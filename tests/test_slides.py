@@ -348,3 +348,19 @@ def test_a_section_of_only_a_figure_gets_the_figure_slide(make_review, tmp_path)
     slides = [s for s in pres.slides if title(s) == "Pictures"]
     assert len(slides) == 1 and shape(slides[0], "Figure") is not None
     assert slides[0].notes_slide.notes_text_frame.text.strip()
+
+
+@pytest.mark.parametrize("field, value", [
+    ("title", "A " + "very long title word " * 20),
+    ("authors", "\n" + "".join(f"  - name: Author Number{i} Surname{i}\n" for i in range(16))),
+    ("keywords", "[" + ", ".join(f"keyword number {i}" for i in range(18)) + "]"),
+])
+def test_long_core_properties_are_cut_at_a_word(make_review, field, value):
+    """python-pptx refuses core properties over 255 characters; the deck cuts them, as check allows them."""
+    fields = {"title": "T", "authors": "\n  - name: Ada Lovelace", "keywords": "[k]"} | {field: value}
+    review = make_review(f"title: {fields['title']}\nauthors: {fields['authors']}\nkeywords: {fields['keywords']}\n"
+                         "abstract: An abstract.\nsections:\n  - title: Introduction\n    body:\n      - A paragraph.\n")
+    props = deck(build(review)[1]).core_properties
+    cut = {"title": props.title, "authors": props.author, "keywords": props.keywords}[field]
+    assert 200 < len(cut) <= 255 and cut.endswith("…") and not cut[:-1].endswith(" ")
+    assert cut[-2].isalnum() and cut.split()[-1][:-1] in value  # a whole word before the '…'

@@ -31,6 +31,7 @@ from pipeline.themes import Theme
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 SLIDE_W, SLIDE_H = 960.0, 540.0  # points: 13.333 x 7.5 in, 16:9
 TITLE_LAYOUT = "Title Only"
+CORE_PROPERTY_CHARS = 255  # python-pptx refuses a longer title, author, subject or keywords
 
 
 def render(document: Document, theme: Theme, settings: Settings) -> dict[str, bytes]:
@@ -128,10 +129,10 @@ def package(deck: PresentationType, document: Document) -> bytes:
     """The deck's bytes, the same for the same input: fixed core properties and zip timestamps."""
     when = source_date(document).astimezone(datetime.timezone.utc).replace(tzinfo=None)
     props = deck.core_properties
-    props.title = clean(document.title)
-    props.author = clean(", ".join(a.name for a in document.authors))
-    props.subject = clean(document.subtitle)
-    props.keywords = clean(", ".join(document.keywords))
+    props.title = core_property(document.title)
+    props.author = core_property(", ".join(a.name for a in document.authors))
+    props.subject = core_property(document.subtitle)
+    props.keywords = core_property(", ".join(document.keywords))
     props.last_modified_by = props.author
     props.revision = 1
     props.comments = ""
@@ -140,6 +141,16 @@ def package(deck: PresentationType, document: Document) -> bytes:
     raw = io.BytesIO()
     deck.save(raw)
     return _repack(raw.getvalue(), max(when, datetime.datetime(1980, 1, 1)))
+
+
+def core_property(text: str) -> str:
+    """`text` as a core property python-pptx accepts: clean, at most 255 characters, cut at a word with '…'."""
+    text = clean(text).strip()
+    if len(text) <= CORE_PROPERTY_CHARS:
+        return text
+    cut = text[:CORE_PROPERTY_CHARS]  # the last character is given to '…'
+    head = cut.rsplit(" ", 1)[0] if " " in cut.strip() else cut[:-1]
+    return head.rstrip(" ,;:") + "…"
 
 
 def _repack(data: bytes, when: datetime.datetime) -> bytes:
