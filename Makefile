@@ -64,7 +64,12 @@ $(foreach r,$(REVIEWS),$(eval $(call review_rules,$(r))))
 check: | $(READY)
 	$(RUN) check
 
+# What the tests need beyond `setup`: LibreOffice renders the decks for the slide-fit checks,
+# fontconfig's fc-list proves the PDFs ignore system fonts. Installed as root, else named.
+TEST_SYSTEM := libreoffice-impress fontconfig
+
 test: | $(READY)
+	@scripts/setup-system.sh $(TEST_SYSTEM)
 	$(PY) -m pytest
 
 bench: | $(READY)

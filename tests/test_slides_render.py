@@ -33,7 +33,8 @@ DECKS = {"talk": (FIXTURES / "slides-talk", None), "talk-classic": (FIXTURES / "
 TOLERANCE = 2.0  # points a glyph's box may reach past its shape's edge (font bounding boxes, rounding)
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed: `make test` "
+                                "installs it when run as root; otherwise `sudo apt-get install libreoffice-impress`")
 
 
 def _fontconfig(folder: Path) -> dict[str, str]:
