@@ -26,7 +26,7 @@ FILES    := article.pdf article.html slides.pptx summary.md summary.html handout
 BUILT    := $(REVIEWS:%=out/%/.built)
 missing   = $(strip $(foreach f,$(FILES),$(if $(wildcard out/$(1)/$(f)),,$(f))))
 
-.PHONY: all pdf html slides summary handout check test bench clean setup FORCE
+.PHONY: all pdf html slides summary handout check test bench fuzz clean setup FORCE
 .DELETE_ON_ERROR:
 
 all: $(BUILT)
@@ -71,6 +71,13 @@ TEST_SYSTEM := libreoffice-impress fontconfig
 test: | $(READY)
 	@scripts/setup-system.sh $(TEST_SYSTEM)
 	$(PY) -m pytest
+
+# Many more random mutations than the suite's 300, from a new seed each time (FUZZ_SEED=N
+# replays one); a failure names its seed and run.
+FUZZ_RUNS ?= 5000
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: | $(READY)
+	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) $(PY) -m pytest -p no:randomly tests/test_fuzz.py
 
 bench: | $(READY)
 	$(PY) scripts/bench.py
