@@ -26,7 +26,8 @@ def test_good_review_loads_without_diagnostics(make_review):
 
 def test_broken_yaml_points_at_the_line(make_review):
     folder = make_review(GOOD.replace("  - name: Ada Lovelace", "  - name: Ada: Lovelace"))
-    assert problems(folder) == ["r/review.yaml:3:14: error: invalid YAML: mapping values are not allowed here"]
+    assert problems(folder) == ["r/review.yaml:3:14: error: invalid YAML: mapping values are not allowed here"
+                                " (a ': ' inside text makes YAML read a field: put the text in quotes)"]
 
 
 def test_unknown_field_suggests_the_closest(make_review):
