@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema
 
 from pipeline.diagnostics import Diagnostics
-from pipeline.source import YamlSource
+from pipeline.source import COLON_HINT, YamlSource, where as _where
 
 MARKDOWN = {"type": "string", "minLength": 1, "description": "Markdown with Pandoc citations ([@key], @key)."}
 CELL = {"type": ["string", "number"], "description": "Markdown; a citation such as '@key' names the study."}
@@ -113,8 +113,8 @@ SCHEMA: dict[str, Any] = {
 }
 
 _VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
-# The trap every YAML author meets: "Pilot study: 12 patients" is read as a field.
-_YAML_COLON_HINT = " (a ': ' inside text makes YAML read a field: put the text in quotes)"
+_YAML_COLON_HINT = COLON_HINT  # "Pilot study: 12 patients" is read as a field
+_FIGURE_FIELDS = set(BLOCK["properties"])
 _TYPE_NAMES = {"string": "text", "number": "a number", "array": "a list", "object": "a mapping (fields)",
                "integer": "a whole number", "boolean": "true or false"}
 
@@ -126,8 +126,29 @@ def validate(source: YamlSource, diagnostics: Diagnostics) -> None:
         diagnostics.error("review.yaml must be a mapping of fields (title:, authors:, ...)", source.location(()))
         return
     errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    traps = _colon_traps(errors)
     for error in errors:
-        _report(error, source, diagnostics)
+        path = tuple(error.absolute_path)
+        trap = next((t for t in traps if path[:len(t)] == t), None)
+        if trap is None:
+            _report(error, source, diagnostics)
+        elif traps[trap] is not None:  # once per item, whatever jsonschema found
+            _report_trap(trap, traps[trap], source, diagnostics)
+            traps[trap] = None
+
+
+def _colon_traps(errors: list[jsonschema.ValidationError]) -> dict[tuple, dict | None]:
+    """Body items that are mappings with no figure field: text with a ': ' that YAML read as a field."""
+    return {tuple(e.absolute_path): e.instance for e in errors
+            if e.schema is BLOCK and isinstance(e.instance, dict) and not _FIGURE_FIELDS & set(e.instance)}
+
+
+def _report_trap(path: tuple, instance: dict, source: YamlSource, diagnostics: Diagnostics) -> None:
+    """One error for the whole item, instead of one per figure field it lacks."""
+    names = ", ".join(f"'{key}'" for key in instance)
+    fields = f"a field {names}" if len(instance) == 1 else f"fields {names}"
+    diagnostics.error(f"'{_where(path)}' must be text or a figure (image, alt), not {fields}"
+                      f"{_YAML_COLON_HINT}", source.location(path))
 
 
 def _jsonable(value: Any) -> Any:
@@ -138,14 +159,6 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()[:10]
     return value
-
-
-def _where(path: tuple) -> str:
-    """A path in the author's words: sections[3].title."""
-    text = ""
-    for part in path:
-        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text or "the top level"
 
 
 def _report(error: jsonschema.ValidationError, source: YamlSource, diagnostics: Diagnostics) -> None:
