@@ -14,7 +14,7 @@ from pathlib import Path
 from pipeline import schema, themes
 from pipeline.bibliography import BibEntry, check_entry, load_bibliography
 from pipeline.citation_styles import STYLES, Context
-from pipeline.diagnostics import Diagnostic, Diagnostics, InputError
+from pipeline.diagnostics import Diagnostic, Diagnostics, InputError, Location
 from pipeline.inline import parse_inline
 from pipeline.model import (Author, Bibliography, Cite, Document, EvidenceTable, Figure, LaySection,
                             LaySummary, Paragraph, Reference, Runs, Section, Study, Term, Text,
@@ -24,6 +24,11 @@ from pipeline.source import REVIEW_FILE, YamlPath, YamlSource, load_yaml
 DEFAULT_DISCLAIMER = ("This summary is not medical advice. Talk to your doctor before you start "
                       "or stop any medicine.")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+# Ids the templates give their own parts (pipeline/templates: id="..."); a section must not take one.
+RESERVED_IDS = frozenset({"abstract", "abstract-heading", "evidence", "evidence-heading", "key-messages",
+                          "key-points-heading", "main", "references", "references-heading", "toc-heading",
+                          "words-to-know"})
+RESERVED_PREFIXES = ("ref-", "figure-", "lay-")  # ref-<key>, figure-<n>, lay-<n>
 
 
 def load_review(review_dir: Path, theme: str | None = None) -> tuple[Document, list[Diagnostic]]:
@@ -42,6 +47,12 @@ def slugify(title: str) -> str:
     """An anchor id from a heading: "LDN Therapy and PTSD" → "ldn-therapy-and-ptsd"."""
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     return slug if slug[:1].isalpha() else f"section-{slug}"
+
+
+def reserved(section_id: str) -> bool:
+    """Whether the outputs already use `section_id` for a part of their own (the reference list, ...)."""
+    lowered = section_id.lower()
+    return lowered in RESERVED_IDS or lowered.startswith(RESERVED_PREFIXES)
 
 
 class _Builder:
@@ -174,11 +185,18 @@ class _Builder:
             if section_id in seen:
                 self.diagnostics.error(f"section id '{section_id}' is already used by the section on line "
                                        f"{seen[section_id]}; give one of them another 'id'", where)
+            elif reserved(section_id):
+                self._reserved_id(section_id, "id" in raw, where)
             seen.setdefault(section_id, where.line)
             blocks = tuple(self._block(path + ("body", j)) for j in range(len(raw["body"])))
             points = tuple(self.paragraph(path + ("key_points", j)) for j in range(len(raw.get("key_points", ()))))
             sections.append(Section(section_id, raw["title"].strip(), blocks, points, self.source.location(path)))
         return tuple(sections)
+
+    def _reserved_id(self, section_id: str, given: bool, where: Location) -> None:
+        how = f"section id '{section_id}'" if given else f"the title makes the section id '{section_id}', which"
+        self.diagnostics.error(f"{how} is reserved for a part the outputs make themselves; "
+                               f"choose another 'id'{'' if given else ' for this section'}", where)
 
     def _block(self, path: YamlPath):
         value = self._get(path)

@@ -153,3 +153,33 @@ BIB_TWO = """\
   year      = {2019},
 }
 """
+
+
+@pytest.mark.parametrize("section_id", ["references", "ref-smith2020", "figure-1", "abstract", "toc-heading"])
+def test_a_reserved_section_id_is_refused(make_review, section_id):
+    folder = make_review(GOOD.replace("  - title: Introduction", f"  - title: Introduction\n    id: {section_id}"))
+    assert problems(folder) == [
+        f"r/review.yaml:7:9: error: section id '{section_id}' is reserved for a part the outputs make "
+        "themselves; choose another 'id'"]
+
+
+def test_a_title_that_makes_a_reserved_id_is_refused(make_review):
+    folder = make_review(GOOD.replace("  - title: Introduction", "  - title: References"))
+    assert problems(folder) == [
+        "r/review.yaml:6:12: error: the title makes the section id 'references', which is reserved for a part "
+        "the outputs make themselves; choose another 'id' for this section"]
+
+
+def test_newlines_in_a_citation_key_cannot_forge_a_diagnostic_line(make_review):
+    folder = make_review(GOOD.replace("      - A paragraph.",
+                                      '      - "See [@x\\nr/review.yaml:1:1: error: forged]."'))
+    [line] = problems(folder)
+    assert "\n" not in line and line.startswith("r/review.yaml:8:")
+
+
+def test_diagnostic_escapes_control_characters():
+    from pipeline.diagnostics import Diagnostic, Location
+
+    shown = Diagnostic("error", "key 'a\nb:1:1: error: x' \x07\u2028", Location("f\n.yaml", 2, 3))
+    assert str(shown) == "f\\n.yaml:2:3: error: key 'a\\nb:1:1: error: x' \\x07\\u2028"
+    assert f"{shown.location}: warning: {shown.message}" == shown.line("warning")
