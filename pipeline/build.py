@@ -1,23 +1,36 @@
 """The build step: the only code that writes to `out/`.
 
 Every output of a review is rendered in memory first; only when all of them
-succeeded are they written, each to a temporary file in the output folder and
-then renamed into place. A failed build leaves earlier outputs as they were.
+succeeded are they written, and then all at once. `out/<name>` is a symbolic
+link to a versioned folder beside it, `out/.<name>.build-XXXXXXXX/`. A build
+writes every file into a fresh folder of that kind (with hard links to the
+previous version's files it did not render, so `--only html` keeps the rest),
+syncs it to disk, then points the link at it with one atomic rename. Readers
+see all the old outputs or all the new ones, never a mix; a build killed at
+any point leaves the old set in place, and its leftovers are removed by the
+next build. A failed or interrupted build leaves earlier outputs as they were.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import re
+import secrets
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.diagnostics import Diagnostic, InputError
+from pipeline.diagnostics import Diagnostic, InputError, display_path
 from pipeline.model import Document
 from pipeline.render import Settings
-from pipeline.report import build_report, render_report
+from pipeline.report import fingerprint, output_entries, read_report, render_report, whole_report
 from pipeline.themes import load_theme
 from pipeline.workers import check_and_render
+
 
 @dataclass
 class BuildResult:
@@ -28,6 +41,10 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     files: dict[str, list[Path]] = field(default_factory=dict)
+
+
+class OutputError(Exception):
+    """The outputs could not be written (disk full, no permission); one printable line."""
 
 
 def check_review(review_dir: Path, theme: str | None = None,
@@ -61,7 +78,7 @@ def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settin
     document, diagnostics, outputs = check_and_render(lambda: check_review(review_dir, theme, strict),
                                                       lambda loaded: load_theme(loaded.theme), settings, only,
                                                       workers)
-    result = BuildResult(document, diagnostics)
+    result = BuildResult(document, list(diagnostics))
     files: dict[str, bytes] = {}
     out_dir = out_root / document.name
     for name, (rendered, seconds) in outputs.items():
@@ -70,11 +87,23 @@ def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settin
         result.diagnostics += rendered.warnings
         files.update(rendered.files)
     _fail_if_strict(result.diagnostics, strict)
+    files["report.json"] = _report(review_dir, out_dir, document, diagnostics, outputs, settings)
+    result.written = publish(out_root, document.name, files)
+    return result
+
+
+def _report(review_dir: Path, out_dir: Path, document: Document, diagnostics: list[Diagnostic],
+            outputs: dict, settings: Settings) -> bytes:
+    """report.json for the whole review: fresh checks, this build's outputs, the earlier ones kept."""
     from pipeline import readability
 
-    files["report.json"] = render_report(build_report(document, diagnostics, readability.report(document)))
-    result.written = write_atomically(out_dir, files)
-    return result
+    theme = load_theme(document.theme)
+    stamp = fingerprint(review_dir, theme.path, document.theme, settings.paper)
+    entries = output_entries({name: rendered for name, (rendered, _) in outputs.items()}, stamp, review_dir)
+    present = {p.name for p in out_dir.iterdir()} if out_dir.is_dir() else set()
+    report = whole_report(document, diagnostics, readability.report(document), review_dir, stamp, entries,
+                          read_report(out_dir / "report.json"), present)
+    return render_report(report)
 
 
 def _fail_if_strict(diagnostics: list[Diagnostic], strict: bool) -> None:
@@ -82,21 +111,143 @@ def _fail_if_strict(diagnostics: list[Diagnostic], strict: bool) -> None:
         raise InputError(diagnostics)
 
 
-def write_atomically(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write every file to a temporary name first, then rename them all into place."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
+# --- writing: one versioned folder per build, switched in by renaming a symbolic link ---
+
+def _step(name: str) -> None:
+    """A point between two steps of `publish`; tests replace it to kill the build there."""
+
+
+def _leftover(name: str) -> re.Pattern:
+    """Names a build of review `name` creates beside `out/<name>`: versions, old folders, links."""
+    return re.compile(rf"\.{re.escape(name)}\.(build|old|link)-[a-z0-9_]{{8}}")
+
+
+def publish(out_root: Path, name: str, files: dict[str, bytes]) -> list[Path]:
+    """Make `out_root/name` hold `files` plus the earlier files not among them, all at once.
+
+    Raises OutputError (nothing changed) when the files cannot be written.
+    """
     try:
-        for name, data in sorted(files.items()):
-            handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.chmod(temp, 0o644)
-            staged.append((name, Path(temp)))
+        out_root.mkdir(parents=True, exist_ok=True)
+        with _locked(out_root):
+            previous = _current(out_root, name)
+            _remove_leftovers(out_root, name, keep=previous)
+            version = _staged(out_root, name, files, previous)
+            _switch(out_root / name, version)
+            _remove_leftovers(out_root, name, keep=version)
+    except OSError as error:
+        raise OutputError(f"{display_path(out_root / name)}: error: cannot write outputs: "
+                          f"{error.strerror or error}") from error
+    return [out_root / name / file for file in sorted(files)]
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `folder` (released by the kernel even if the process is killed)."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
+def _current(out_root: Path, name: str) -> Path | None:
+    """The folder that holds the outputs now: the link's target, an old-style real folder,
+    or, after a build killed while converting a real folder, the folder it moved away."""
+    link = out_root / name
+    if link.is_symlink():
+        target = out_root / os.readlink(link)
+        return target if target.is_dir() else None
+    if link.is_dir():
+        return link
+    if link.exists():
+        raise OSError(f"'{display_path(link)}' is in the way: it is a file, not an output folder")
+    moved = [p for p in out_root.glob(f".{name}.old-*") if _leftover(name).fullmatch(p.name)]
+    return max(moved, key=lambda p: p.stat().st_mtime_ns, default=None)
+
+
+def _remove_leftovers(out_root: Path, name: str, keep: Path | None) -> None:
+    """Delete what killed or finished builds left beside `out/<name>`, except `keep`."""
+    pattern = _leftover(name)
+    for path in out_root.iterdir():
+        if pattern.fullmatch(path.name) and path != keep:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+def _staged(out_root: Path, name: str, files: dict[str, bytes], previous: Path | None) -> Path:
+    """A new version folder holding `files` and the previous version's other files, synced to disk."""
+    version = Path(tempfile.mkdtemp(prefix=f".{name}.build-", dir=out_root))
+    try:
+        os.chmod(version, 0o755)
+        if previous is not None:
+            _keep_earlier(previous, version, set(files))
+        for file, data in sorted(files.items()):
+            _write(version / file, data)
+            _step("staging")
+        _fsync(version)
+        _step("staged")
     except BaseException:
-        for _, temp in staged:
-            temp.unlink(missing_ok=True)
+        shutil.rmtree(version, ignore_errors=True)
         raise
-    for name, temp in staged:
-        os.replace(temp, out_dir / name)
-    return [out_dir / name for name, _ in staged]
+    return version
+
+
+def _keep_earlier(previous: Path, version: Path, replaced: set[str]) -> None:
+    """Hard-link (or copy) into `version` what `previous` holds that this build does not replace."""
+    for path in sorted(previous.iterdir()):
+        if path.name in replaced:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.copytree(path, version / path.name, copy_function=_link_or_copy, symlinks=True)
+        else:
+            _link_or_copy(path, version / path.name)
+
+
+def _link_or_copy(source: Path | str, target: Path | str) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "xb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.chmod(path, 0o644)
+
+
+def _fsync(folder: Path) -> None:
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _switch(link: Path, version: Path) -> None:
+    """Point `link` at `version` with one atomic rename of a new link over the old one.
+
+    An old-style real folder at `link` is first moved aside (a kill in between leaves no
+    `link`; the next build then finds the moved folder and carries its files over).
+    """
+    temporary = link.with_name(f".{link.name}.link-{secrets.token_hex(4)}")
+    os.symlink(version.name, temporary)
+    try:
+        if link.is_dir() and not link.is_symlink():
+            os.rename(link, tempfile.mkdtemp(prefix=f".{link.name}.old-", dir=link.parent))
+            _step("moved-aside")
+        os.replace(temporary, link)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _step("switched")
+    try:
+        _fsync(link.parent)
+    except OSError:  # the switch is done; only its durability across a power cut is in doubt
+        pass

@@ -18,6 +18,8 @@ from pipeline.source import REVIEW_FILE
 
 SOURCE_DIR = Path("source")
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+INTERRUPTED = "interrupted; outputs are as they were"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=text, description=text)
         command.add_argument("reviews", nargs="*", type=Path, metavar="REVIEW_DIR",
                              help="review folders (default: every folder under source/ with a review.yaml)")
-        command.add_argument("--theme", metavar="NAME", help="use this theme instead of the review's")
+        command.add_argument("--theme", type=_theme_name, metavar="NAME", help="use this theme instead of the review's")
         command.add_argument("--strict", action="store_true", help="warnings fail like errors")
         loudness = command.add_mutually_exclusive_group()
         loudness.add_argument("-q", "--quiet", action="store_true", help="print only problems")
@@ -58,6 +60,16 @@ def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
     return int(value)
+
+
+def _theme_name(value: str) -> str:
+    """A theme is named by its plain folder name (no path, not empty, not hidden)."""
+    if not value or value != Path(value).name or value.startswith(".") or "\\" in value:
+        from pipeline.themes import available
+
+        raise argparse.ArgumentTypeError(f"{value!r} is not a theme name; the themes are: "
+                                         f"{', '.join(available()) or 'none'}")
+    return value
 
 
 def _outputs(value: str) -> tuple[str, ...]:
@@ -81,6 +93,40 @@ def _review_dirs(given: list[Path], parser: argparse.ArgumentParser) -> list[Pat
     return given
 
 
+def _check_out(out: Path, reviews: list[Path], command: str, parser: argparse.ArgumentParser) -> None:
+    """Refuse an --out that cannot hold outputs, or would write over (or inside) a review folder."""
+    if out.exists() and not out.is_dir():
+        parser.error(f"--out '{out}' is a file, not a folder")
+    existing = next(p for p in (out.absolute(), *out.absolute().parents) if p.exists())
+    if not existing.is_dir():
+        parser.error(f"--out '{out}' cannot be created: '{existing}' is a file")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        parser.error(f"--out '{out}' is not writable")
+    where = out.resolve()
+    for review in reviews:
+        folder = review.resolve()
+        if where == folder or where.is_relative_to(folder) or folder.is_relative_to(where):
+            how = "inside" if where.is_relative_to(folder) and where != folder else \
+                "the same as" if where == folder else "a folder that contains"
+            rebuild = " (watch would rebuild forever)" if command == "watch" and where != folder else ""
+            parser.error(f"--out '{out}' is {how} the review folder '{review}'; its files would be "
+                         f"overwritten{rebuild}: choose another --out")
+
+
+def _check_names(reviews: list[Path], parser: argparse.ArgumentParser) -> list[Path]:
+    """The reviews, once each; two different folders of the same name would write one out/<name>."""
+    seen: dict[str, Path] = {}
+    unique = []
+    for review in reviews:
+        other = seen.setdefault(review.resolve().name, review)
+        if other.resolve() != review.resolve():
+            parser.error(f"'{other}' and '{review}' would both be built into --out/{review.resolve().name}; "
+                         "build them one at a time with different --out folders, or rename one")
+        if other is review:
+            unique.append(review)
+    return unique
+
+
 def _job(args: argparse.Namespace, review: Path, reviews: int) -> Job:
     # Cores left over once every review has one render its outputs side by side; `watch`
     # keeps to one process (its file watcher runs threads, which do not mix with fork).
@@ -96,8 +142,11 @@ def run_jobs(jobs: list[Job], workers: int) -> list[JobResult]:
         return [run_job(job) for job in jobs]
     from concurrent.futures import ProcessPoolExecutor  # only here: one review never needs it
 
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)))
+    try:
         return list(pool.map(run_job, jobs))
+    finally:  # on Ctrl-C too: no review left waiting to start, every process waited for
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _report(results: list[JobResult], quiet: bool) -> int:
@@ -116,9 +165,21 @@ def _report(results: list[JobResult], quiet: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; Ctrl-C stops it with status 130 and the outputs as they were."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     reviews = _review_dirs(args.reviews, parser)
+    if args.command != "check":
+        reviews = _check_names(reviews, parser)
+        _check_out(args.out, reviews, args.command, parser)
     jobs = [_job(args, review, len(reviews)) for review in reviews]
     status = _report(run_jobs(jobs, args.jobs), args.quiet)
     if args.command == "watch":

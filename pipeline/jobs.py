@@ -6,10 +6,12 @@ A job runs in whatever process the CLI chooses (one, or several with
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.build import build_review, check_review
+from pipeline.build import OutputError, build_review, check_review
 from pipeline.diagnostics import Diagnostic, InputError
 from pipeline.model import Document
 from pipeline.render import Settings
@@ -52,9 +54,12 @@ def _lines(diagnostics: list[Diagnostic], strict: bool) -> list[str]:
 
 
 def run_job(job: Job) -> JobResult:
-    """Check or build one review; input errors become a status of 1, never a traceback."""
+    """Check or build one review; input errors, and outputs that cannot be written, become a
+    status of 1, never a traceback."""
     try:
         return _check(job) if job.command == "check" else _build(job)
+    except OutputError as error:
+        return JobResult(EXIT_INPUT, [str(error)])
     except InputError as error:
         failing = [d for d in error.diagnostics if d.severity == "error" or job.strict]
         result = JobResult(EXIT_INPUT, _lines(list(error.diagnostics), job.strict))
@@ -64,8 +69,26 @@ def run_job(job: Job) -> JobResult:
         return result
 
 
+@contextmanager
+def _writing_nothing() -> Iterator[None]:
+    """`check` writes nothing: the syllable table it builds stays in memory instead of being
+    saved to the user's cache folder (only `build` saves it).
+
+    Interim: replaces pipeline.syllables' private `_save` until that module takes a switch.
+    """
+    from pipeline import syllables
+
+    saved = syllables._save
+    syllables._save = lambda path, data: None
+    try:
+        yield
+    finally:
+        syllables._save = saved
+
+
 def _check(job: Job) -> JobResult:
-    document, diagnostics = check_review(job.review, job.theme, job.strict)
+    with _writing_nothing():
+        document, diagnostics = check_review(job.review, job.theme, job.strict)
     result = JobResult(EXIT_OK, _lines(diagnostics, False), warnings=len(diagnostics))
     result.progress.append(f"{job.review}: ok ({len(diagnostics)} warning{'s' if len(diagnostics) != 1 else ''})")
     if job.verbose:

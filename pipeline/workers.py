@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 import os
 import pickle
+import signal
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -70,7 +71,7 @@ def check_and_render(check: Check, theme_of: Callable[[Document], Theme], settin
             importlib.import_module("pipeline.render.pdf")  # the one WeasyPrint import, while it loads
             data = stream.read()
         if not data:  # the check failed; the worker's own error, raised below, says why
-            raise RuntimeError("the worker loading the review stopped without a result")
+            raise _NoResult("the worker loading the review stopped without a result")
         loaded.append(pickle.loads(data))
         document = loaded[0][0]
         return render_outputs(document, theme_of(document), settings, heavy, workers)
@@ -119,11 +120,21 @@ def _outcome(work: Callable[[], Timed]) -> tuple[bool, Timed | BaseException]:
         return False, error
 
 
+class _NoResult(RuntimeError):
+    """This process got nothing to render from a worker; the worker's own error says why."""
+
+
 def _merged(outcomes: list[tuple[bool, Timed | BaseException]]) -> Timed:
-    """The results of every outcome; else an input error among them (the user's to fix), else the first."""
+    """The results of every outcome; else the error that explains the failure best: an interrupt
+    (Ctrl-C), else an input error (the user's to fix), else the first that is not merely the
+    echo of a worker's failure."""
     errors = [value for ok, value in outcomes if not ok]
+    for kind in (KeyboardInterrupt, InputError, Exception):
+        for error in errors:
+            if isinstance(error, kind) and not isinstance(error, _NoResult):
+                raise error
     if errors:
-        raise next((e for e in errors if isinstance(e, InputError)), errors[0])
+        raise errors[0]
     return {name: result for _, value in outcomes for name, result in value.items()}
 
 
@@ -160,8 +171,12 @@ def _fork(work: Callable[[], Timed]) -> Callable[[], Timed]:
     os.close(write)
 
     def collect() -> Timed:
-        with os.fdopen(read, "rb") as stream:
-            data = stream.read()
+        try:
+            with os.fdopen(read, "rb") as stream:
+                data = stream.read()
+        except BaseException:  # interrupted while waiting (Ctrl-C): leave no worker behind
+            _stop(pid)
+            raise
         _, status = os.waitpid(pid, 0)
         if not data:
             raise RuntimeError(f"a render worker died (exit status {os.waitstatus_to_exitcode(status)})")
@@ -173,8 +188,23 @@ def _fork(work: Callable[[], Timed]) -> Callable[[], Timed]:
     return collect
 
 
+def _stop(pid: int) -> None:
+    """End a worker and reap it."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
+
+
 def _failure(error: BaseException) -> bytes:
-    """The error itself when it can travel (input errors can), else its traceback as text."""
+    """The error itself when it can travel (input errors can), else its traceback as text.
+
+    A travelling error carries the worker's traceback as a note, shown under the one the
+    parent prints, so a bug is as easy to find as in one process.
+    """
+    if error.__traceback__ is not None and not isinstance(error, (InputError, KeyboardInterrupt)):
+        error.add_note("raised in a worker process:\n" + "".join(traceback.format_tb(error.__traceback__)).rstrip())
     try:
         return pickle.dumps((False, error))
     except Exception:  # noqa: BLE001 - an unpicklable error still has a message
