@@ -12,14 +12,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pybtex.errors
-from pybtex.database import BibliographyDataError, Person
+from pybtex.database import BibliographyDataError, InvalidNameString, Person
+from pybtex.exceptions import PybtexError
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 from pylatexenc.latex2text import LatexNodes2Text
 
 from pipeline.diagnostics import Diagnostics, Location, display_path
+from pipeline.limits import BIB_FIELD_CHARS, BIB_FILE_BYTES
 from pipeline.source import read_text
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # as source.py rejects in review.yaml
@@ -48,7 +51,8 @@ REQUIRED = {
     "misc": ("title",),
 }
 NEEDS_AUTHOR = {"article", "incollection", "inproceedings", "phdthesis", "mastersthesis", "thesis"}
-_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s{}()]+)[ \t]*,", re.M)
+# An entry's start, or a brace: only an '@' outside every brace starts an entry (as in BibTeX).
+_ENTRY_OR_BRACE = re.compile(r"@[ \t]*(\w+)[ \t]*([{(])[ \t]*([^,\s{}()]+)[ \t]*,|[{}]")
 _NOT_ENTRIES = {"comment", "string", "preamble"}
 _LATEX = LatexNodes2Text(math_mode="text", keep_comments=False)
 
@@ -102,37 +106,91 @@ def latex_to_text(value: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def entry_lines(text: str) -> list[tuple[str, str, int]]:
-    """(type, key, line) of every entry in the raw .bib text."""
-    found = []
-    for match in _ENTRY_START.finditer(text):
-        if match.group(1).lower() not in _NOT_ENTRIES:
-            found.append((match.group(1).lower(), match.group(2), text.count("\n", 0, match.start()) + 1))
+class EntryStart(NamedTuple):
+    """Where an entry starts in the raw .bib text."""
+
+    type: str
+    key: str
+    line: int
+    column: int
+
+
+def entry_starts(text: str) -> list[EntryStart]:
+    """Every entry in the raw .bib text, with the line and column of its '@' (several may share a line)."""
+    found, depth = [], 0
+    for match in _ENTRY_OR_BRACE.finditer(text):
+        if match.group(1) is None:
+            depth = depth + 1 if match.group() == "{" else max(depth - 1, 0)
+            continue
+        if depth == 0 and match.group(1).lower() not in _NOT_ENTRIES:
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            found.append(EntryStart(match.group(1).lower(), match.group(3),
+                                    text.count("\n", 0, match.start()) + 1, match.start() - line_start + 1))
+        depth += match.group(2) == "{"
     return found
 
 
 def load_bibliography(path: Path, diagnostics: Diagnostics) -> dict[str, BibEntry]:
     """Every entry of the .bib, keyed; problems reported at their line."""
-    text = read_text(path, diagnostics)
+    text = read_text(path, diagnostics, BIB_FILE_BYTES)
     if text is None:
         return {}
     shown = display_path(path)
     if _report_control_characters(text, shown, diagnostics):
         return {}
-    lines = entry_lines(text)
-    if _report_duplicates(lines, shown, diagnostics):
+    starts = entry_starts(text)
+    if _report_duplicates(starts, shown, diagnostics):
         return {}
+    data = _parse(text, starts, shown, diagnostics)
+    if data is None:
+        return {}
+    where = {start.key.lower(): Location(shown, start.line, start.column) for start in starts}
+    located = {key: where.get(key.lower(), Location(shown)) for key in data.entries}
+    if _report_long_fields(data, located, diagnostics):
+        return {}
+    return {key: _normalise(key, entry, located[key]) for key, entry in data.entries.items()}
+
+
+def _parse(text: str, starts: list[EntryStart], shown: str, diagnostics: Diagnostics):
+    """pybtex's parse of the text, or None with every failure of it reported at a line."""
     try:
-        data = Parser(encoding="utf-8").parse_string(text)
+        return Parser(encoding="utf-8").parse_string(text)
     except PybtexSyntaxError as error:
-        diagnostics.error(_syntax_message(error, lines), Location(shown, error.lineno or 1))
-        return {}
+        diagnostics.error(_syntax_message(error, starts), Location(shown, error.lineno or 1))
+    except InvalidNameString as error:
+        diagnostics.error(*_name_problem(error, text, starts, shown))
     except BibliographyDataError as error:
         diagnostics.error(f"malformed bibliography: {error}", Location(shown))
-        return {}
-    where = {key.lower(): line for _, key, line in lines}
-    return {key: _normalise(key, entry, Location(shown, where.get(key.lower(), 1)))
-            for key, entry in data.entries.items()}
+    except PybtexError as error:
+        diagnostics.error(f"malformed bibliography: {error}", Location(shown))
+    return None
+
+
+def _name_problem(error: InvalidNameString, text: str, starts: list[EntryStart], shown: str) -> tuple[str, Location]:
+    """A name with too many commas, named, at the entry that holds it."""
+    name = re.sub(r"^Too many commas in ", "", str(error)).strip("'\"")
+    found = text.find(name)
+    line = text.count("\n", 0, found) + 1 if found >= 0 else 0
+    entry = next((s for s in reversed(starts) if 0 < line and s.line <= line), None)
+    message = (f"name '{name}' has too many commas; write each name as 'Last, First' or 'Last, Jr, First', "
+               "and separate names with ' and '")
+    if entry is None:
+        return message, Location(shown, max(line, 1))
+    return f"{message} (in entry '{entry.key}')", Location(shown, entry.line, entry.column)
+
+
+def _report_long_fields(data, located: dict[str, Location], diagnostics: Diagnostics) -> bool:
+    """A field longer than BIB_FIELD_CHARS is an error at its entry (before LaTeX is converted)."""
+    found = False
+    for key, entry in data.entries.items():
+        values = {**{n: str(v) for n, v in entry.fields.items()},
+                  **{role: " and ".join(map(str, people)) for role, people in entry.persons.items()}}
+        for name, value in values.items():
+            if len(value) > BIB_FIELD_CHARS:
+                diagnostics.error(f"field '{name}' of entry '{key}' is {len(value):,} characters long; the "
+                                  f"limit is {BIB_FIELD_CHARS:,}: shorten it", located[key])
+                found = True
+    return found
 
 
 def _report_control_characters(text: str, shown: str, diagnostics: Diagnostics) -> bool:
@@ -147,22 +205,21 @@ def _report_control_characters(text: str, shown: str, diagnostics: Diagnostics) 
     return found
 
 
-def _report_duplicates(lines: list[tuple[str, str, int]], shown: str, diagnostics: Diagnostics) -> bool:
+def _report_duplicates(starts: list[EntryStart], shown: str, diagnostics: Diagnostics) -> bool:
     first: dict[str, int] = {}
-    for _, key, line in lines:
-        if key.lower() in first:
-            diagnostics.error(f"duplicate key '{key}' (first defined on line {first[key.lower()]}); "
-                              "rename or remove one entry", Location(shown, line))
-        first.setdefault(key.lower(), line)
-    return len(first) < len(lines)
+    for start in starts:
+        if start.key.lower() in first:
+            diagnostics.error(f"duplicate key '{start.key}' (first defined on line {first[start.key.lower()]}); "
+                              "rename or remove one entry", Location(shown, start.line, start.column))
+        first.setdefault(start.key.lower(), start.line)
+    return len(first) < len(starts)
 
 
-def _syntax_message(error: PybtexSyntaxError, lines: list[tuple[str, str, int]]) -> str:
+def _syntax_message(error: PybtexSyntaxError, starts: list[EntryStart]) -> str:
     reason = str(error).split(":", 1)[-1].strip() if "syntax error" in str(error) else str(error)
-    before = [(key, line) for _, key, line in lines if line <= (error.lineno or 0)]
+    before = [start for start in starts if start.line <= (error.lineno or 0)]
     if before:
-        key, line = before[-1]
-        return (f"malformed BibTeX: {reason} (in entry '{key}' that starts on line {line}: "
+        return (f"malformed BibTeX: {reason} (in entry '{before[-1].key}' that starts on line {before[-1].line}: "
                 "check its braces, quotes and commas)")
     return f"malformed BibTeX: {reason}"
 

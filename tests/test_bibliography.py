@@ -113,3 +113,45 @@ def test_vancouver_numbers_in_order_of_first_citation(strange_vancouver):
     assert plain_text(strange_vancouver.abstract[0].runs) == "Cites everything [1–4]."
     assert plain_text(strange_vancouver.sections[0].blocks[0].runs) == \
         "O'Connor [5] and A et al. [6, p. 3], [7], [see 8, pp. 5-6; 9; 10]."
+
+
+# --- malformed .bib input: one located error each ----------------------------------------------
+
+from conftest import GOOD  # noqa: E402
+from pipeline.diagnostics import InputError  # noqa: E402
+from pipeline.limits import BIB_FIELD_CHARS  # noqa: E402
+
+_ENTRY = "@article{smith2020,\n  author = {Smith, Jane},\n  title = {T},\n  journal = {J},\n  year = {2020},\n}\n"
+
+
+def _problems(folder) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load_review(folder)
+    return [str(d) for d in caught.value.diagnostics]
+
+
+def test_a_name_with_too_many_commas_is_located(make_review):
+    bib = _ENTRY + "\n@article{brown2001,\n  author = {Brown, N., Jr, X and Panksepp, J.},\n  title = {T},\n}\n"
+    assert _problems(make_review(GOOD, bib=bib)) == [
+        "r/references.bib:8:1: error: name 'Brown, N., Jr, X' has too many commas; write each name as "
+        "'Last, First' or 'Last, Jr, First', and separate names with ' and ' (in entry 'brown2001')"]
+
+
+def test_duplicates_on_one_line_point_at_the_second(make_review):
+    bib = "@misc{smith2020, title={A}} @misc{smith2020, title={B}}\n"
+    assert _problems(make_review(GOOD, bib=bib)) == [
+        "r/references.bib:1:29: error: duplicate key 'smith2020' (first defined on line 1); "
+        "rename or remove one entry"]
+
+
+def test_an_at_sign_inside_a_field_is_not_an_entry(make_review):
+    bib = _ENTRY.replace("title = {T}", "title = {Mail @misc{smith2020, x}}")
+    document, _ = load_review(make_review(GOOD, bib=bib))
+    assert [r.key for r in document.bibliography.references] == ["smith2020"]
+
+
+def test_a_field_over_the_limit_is_an_error_at_its_entry(make_review):
+    bib = _ENTRY.replace("title = {T}", "title = {" + "x" * (BIB_FIELD_CHARS + 1) + "}")
+    assert _problems(make_review(GOOD, bib=bib)) == [
+        f"r/references.bib:1:1: error: field 'title' of entry 'smith2020' is {BIB_FIELD_CHARS + 1:,} "
+        f"characters long; the limit is {BIB_FIELD_CHARS:,}: shorten it"]
