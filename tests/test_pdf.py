@@ -138,3 +138,32 @@ def test_long_evidence_table_repeats_its_header(make_review, tmp_path):
             assert "Condition Study Design Participants Duration Main finding" in text
         rows_seen = [int(n) for text in table_pages for n in re.findall(r"lines or more (\d+)", text)]
         assert sorted(rows_seen) == list(range(80))  # every row once: none split, none lost
+
+
+FIGURE_REVIEW = """\
+title: T
+authors:
+  - name: Ada Lovelace
+abstract: An abstract.
+sections:
+  - title: Introduction
+    body:
+      - A paragraph.
+      - image: assets/fig.png
+        alt: A red square
+"""
+
+
+def test_same_bytes_wherever_the_review_lies(tmp_path):
+    from PIL import Image
+
+    built = []
+    for where in ("a", "b/deeper/still"):
+        folder = tmp_path / where / "review"
+        (folder / "assets").mkdir(parents=True)
+        (folder / "review.yaml").write_text(FIGURE_REVIEW, encoding="utf-8")
+        (folder / "references.bib").write_text("", encoding="utf-8")
+        Image.new("RGB", (40, 30), "red").save(folder / "assets" / "fig.png")
+        built.append(build(folder))
+    assert built[0] == built[1]
+    assert b"/Subtype /Image" in built[0]

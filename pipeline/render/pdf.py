@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from pathlib import Path
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcherResponse
 
 from pipeline.diagnostics import Diagnostics, InputError
 from pipeline.fetcher import SafeFetcher
@@ -34,10 +36,34 @@ def html_to_pdf(html: str, document: Document, theme: Theme, settings: Settings,
     return write(typeset(html, document, theme, stylesheets), html)
 
 
+# WeasyPrint names an image in the PDF after a hash of its URL, so real paths would make the
+# bytes depend on where the review and the package lie. It sees these fixed URLs instead, and
+# the fetcher maps them to the folders.
+REVIEW_BASE = "file:///review-pipeline/review/"
+THEME_BASE = "file:///review-pipeline/theme/"
+
+
+class _FolderFetcher(SafeFetcher):
+    """The safe fetcher, reading the review's and the theme's files under fixed URLs."""
+
+    def __init__(self, review_dir: Path, theme_dir: Path):
+        super().__init__([review_dir, theme_dir])
+        self.bases = {REVIEW_BASE: review_dir.resolve(), THEME_BASE: theme_dir.resolve()}
+
+    def real_url(self, url: str) -> str:
+        for base, folder in self.bases.items():
+            if url.startswith(base):
+                return folder.as_uri() + "/" + url[len(base):]
+        return url
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        return super().fetch(self.real_url(url), headers)
+
+
 def typeset(html: str, document: Document, theme: Theme, stylesheets: list[str] | None = None):
     """The laid-out pages (a WeasyPrint document); refused fetches raise InputError."""
-    fetcher = SafeFetcher([document.source_dir, theme.path])
-    page = HTML(string=html, base_url=str(document.source_dir.resolve()) + "/", url_fetcher=fetcher)
+    fetcher = _FolderFetcher(document.source_dir, theme.path)
+    page = HTML(string=html, base_url=REVIEW_BASE, url_fetcher=fetcher)
     names = ["fonts.css"] * theme.file("fonts.css").is_file() + list(stylesheets or ())
     # WeasyPrint honours @font-face only through a FontConfiguration handed to every CSS and
     # to render(); without one it silently typesets in whatever fonts the host has.
@@ -54,7 +80,7 @@ def write(laid_out, html: str) -> bytes:
 
 
 def _theme_css(theme: Theme, name: str, fetcher: SafeFetcher, fonts: FontConfiguration) -> CSS:
-    return CSS(filename=str(theme.file(name)), url_fetcher=fetcher, font_config=fonts)
+    return CSS(string=theme.text(name), base_url=THEME_BASE, url_fetcher=fetcher, font_config=fonts)
 
 
 def _identifier(html: str) -> bytes:
