@@ -21,3 +21,4 @@ IMAGE_FILE_BYTES = 20 * MiB  # one figure file
 IMAGE_PIXELS = 50_000_000  # width × height of one raster figure
 SVG_ELEMENTS = 10_000  # elements in one SVG figure
 SVG_USE_REFERENCES = 500  # <use> references in one SVG figure (each may copy a subtree)
+SLIDE_TEXT_CHARS = 5_000  # one bullet, reference or caption on the slides (about 2-4 slides); the article keeps all

@@ -58,3 +58,43 @@ def test_split_para_cuts_at_words_with_an_ellipsis():
     pieces = split_para(para, STYLE, 20, 300, 100)
     assert len(pieces) > 1 and all(p.text.endswith("…") for p in pieces[:-1])
     assert all(line_count(p, FAMILY, 20, 300) * 25 <= 100 for p in pieces)
+
+
+def _timed(work, *args) -> float:
+    import time
+
+    start = time.perf_counter()
+    work(*args)
+    return time.perf_counter() - start
+
+
+def _long_para(words: int) -> Para:
+    return Para((Span(" ".join(f"word{i % 97}" for i in range(words))),), indent=20, hanging=True)
+
+
+def test_split_para_is_linear_in_the_words():
+    """Splitting 4 times the words takes about 4 times as long (it once took 16 times: 101 s at 40 KB)."""
+    small, large = _long_para(2000), _long_para(8000)
+    split = lambda para: split_para(para, STYLE, 14, 800, 300)  # noqa: E731
+    split(small)  # warm the width cache
+    ratio = min(_timed(split, large) for _ in range(2)) / min(_timed(split, small) for _ in range(2))
+    assert ratio < 8, ratio
+
+
+def test_split_para_pieces_fit_and_keep_every_word():
+    para = _long_para(3000)
+    pieces = split_para(para, STYLE, 14, 800, 300)
+    assert all(line_count(p, FAMILY, 14, 800) * STYLE.line_height(14) <= 300 for p in pieces)
+    assert " ".join(p.text.rstrip("…") for p in pieces).split() == para.text.split()
+
+
+def test_a_40_kb_title_is_cut_in_moments():
+    from pipeline.render.slide_design import load_design
+    from pipeline.render.slide_layout import Frame, fitted_line
+    from pipeline.themes import load_theme
+
+    frame = Frame(load_design(load_theme("default")), 960, 540)
+    title = " ".join(f"word{i % 97}" for i in range(6000))[:40_000]
+    para, size = fitted_line(frame, frame.title, title, 28, 20, "heading", bold=True)
+    assert para.text.endswith("…") and len(para.text) < 400
+    assert _timed(fitted_line, frame, frame.title, title * 4, 28, 20, "heading") < 6.0  # 1.4 s measured

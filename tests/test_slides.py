@@ -25,7 +25,7 @@ MAX_BULLETS = 6
 
 def build(review: Path, theme: str | None = None) -> tuple[object, bytes]:
     document, _ = load_review(review, theme)
-    return document, render(document, load_theme(document.theme), Settings())["slides.pptx"]
+    return document, render(document, load_theme(document.theme), Settings()).files["slides.pptx"]
 
 
 def deck(data: bytes):
@@ -218,7 +218,7 @@ def test_control_characters_that_reach_the_renderer_are_dropped():
     document = dataclasses.replace(
         document, title="Title\x00", sections=(section, *document.sections[1:]),
         bibliography=dataclasses.replace(document.bibliography, references=(reference,)))
-    pres = deck(render(document, load_theme("default"), Settings())["slides.pptx"])
+    pres = deck(render(document, load_theme("default"), Settings()).files["slides.pptx"])
     assert pres.slides[0].shapes.title.text == "Title"
     assert any(title(s) == "Introduction" and bullets(s)[0] == "Bell and tab" for s in pres.slides)
     assert any(shape(s, "References") and "Bell and tab" in shape(s, "References").text_frame.text
@@ -233,7 +233,7 @@ def test_a_template_in_the_theme_is_used(tmp_path):
     (tmp_path / "slides").mkdir()
     base.save(tmp_path / "slides" / "template.pptx")
     document, _ = load_review(TALK)
-    pres = deck(render(document, Theme("institution", tmp_path), Settings())["slides.pptx"])
+    pres = deck(render(document, Theme("institution", tmp_path), Settings()).files["slides.pptx"])
     assert pres.slide_masters[0].name == "Institution master"
     assert len(pres.slides) == 16
 
@@ -364,3 +364,26 @@ def test_long_core_properties_are_cut_at_a_word(make_review, field, value):
     cut = {"title": props.title, "authors": props.author, "keywords": props.keywords}[field]
     assert 200 < len(cut) <= 255 and cut.endswith("…") and not cut[:-1].endswith(" ")
     assert cut[-2].isalnum() and cut.split()[-1][:-1] in value  # a whole word before the '…'
+
+
+def test_a_40_kb_key_point_and_reference_are_capped_with_warnings(make_review):
+    """Far more text than slides could show is cut, with a warning at its line; it once took 101 s."""
+    import time
+
+    giant = " ".join(f"word{n}" for n in range(6000))[:40_000]
+    review = make_review(f"""
+        title: T
+        authors: [{{name: A}}]
+        abstract: Text [@smith2020].
+        sections:
+          - title: S
+            body: [Prose.]
+            key_points: ['{giant}']
+        """, bib="@article{smith2020, author={Smith, Jane}, title={" + giant[:9_000] + "}, year={2020}}\n")
+    document, _ = load_review(review)
+    start = time.perf_counter()
+    made = render(document, load_theme("default"), Settings())
+    assert time.perf_counter() - start < 20
+    assert [str(w).split(": warning")[0] for w in made.warnings] == ["r/review.yaml:7:18", "r/references.bib:1:1"]
+    pieces = [b for s in deck(made.files["slides.pptx"]).slides if title(s).startswith("S") for b in bullets(s)]
+    assert 1 < len(pieces) < 6 and pieces[-1].endswith("…") and sum(map(len, pieces)) < 5_100

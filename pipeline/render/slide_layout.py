@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 from pipeline.render.slide_design import SlideDesign
 from pipeline.render.slide_text import Para, Span, TextStyle, clean, fitting_size, split_para, text_height
@@ -127,15 +128,39 @@ def fit_text(frame: Frame, box: Box, paras: list[Para], largest: float, smallest
 
 def fitted_line(frame: Frame, box: Box, text: str, largest: float, smallest: float,
                 role: str = "body", bold: bool = False) -> tuple[Para, float]:
-    """One paragraph fitted into `box`, its words cut (ending in '…') if even `smallest` is too big."""
-    text = clean(text)
-    words = text.split()
-    while True:
-        para = Para((Span(" ".join(words) + ("…" if len(words) < len(text.split()) else ""), bold),))
-        size = fit_text(frame, box, [para], largest, smallest, role)
-        if size is not None or len(words) <= 1:
-            return para, size or smallest
-        words = words[:-1]
+    """One paragraph fitted into `box`, its words cut (ending in '…') if even `smallest` is too big.
+
+    Fitting is monotone in the words kept, so the most that still fit are searched, not tried one by one.
+    """
+    words = clean(text).split()
+    para = _cut_line(words, len(words), bold)
+    size = fit_text(frame, box, [para], largest, smallest, role)
+    if size is not None or len(words) <= 1:
+        return para, size or smallest
+    keep = _most_words(lambda n: fit_text(frame, box, [_cut_line(words, n, bold)], largest, smallest, role)
+                       is not None, len(words) - 1)
+    para = _cut_line(words, keep, bold)
+    return para, fit_text(frame, box, [para], largest, smallest, role) or smallest
+
+
+def _most_words(fits: Callable[[int], bool], most: int) -> int:
+    """The largest n in 1..`most` for which `fits(n)` (1 if none): doubling, then bisection.
+
+    Probes cost what they keep, so a title of 10,000 words that shows 20 costs about 20 words' work.
+    """
+    low, high = 0, 1  # fits(low) holds (0 trivially); fits(high) is not known yet
+    while high <= most and fits(high):
+        low, high = high, 2 * high
+    high = min(high, most + 1)  # from here fits(high) fails, or high is past `most`
+    while low < high - 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    return max(low, 1)
+
+
+def _cut_line(words: list[str], keep: int, bold: bool) -> Para:
+    """The first `keep` of `words` as one paragraph, with '…' if any were left out."""
+    return Para((Span(" ".join(words[:keep]) + ("…" if keep < len(words) else ""), bold),))
 
 
 def paginate(frame: Frame, box: Box, paras: list[Para], largest: float, smallest: float,

@@ -15,17 +15,20 @@ from pathlib import Path
 
 from PIL import Image
 
+from pipeline.diagnostics import Diagnostic
+from pipeline.limits import SLIDE_TEXT_CHARS
 from pipeline.model import Document, Figure, Paragraph, Section, plain_text
 from pipeline.render.slide_cover import closing_slide, cover_slide
 from pipeline.render.slide_layout import (INSET, Box, Frame, PictureBlock, PlannedSlide, Rule, TextBlock,
                                           even_chunks, fit_text, fitted_line, paginate)
 from pipeline.render.slide_table import table_blocks, table_notes
-from pipeline.render.slide_text import Para, Span, clean, spans, strip_spans, text_height
+from pipeline.render.slide_text import Para, Span, cap_spans, clean, spans, strip_spans, text_height
 
 BULLET_INDENT = 0.9  # bullet text indent, in ems of the design body size
 SPACE_RATIO = 0.45  # space before a bullet, as a fraction of the size
 CONT = " (cont.)"
 VIEWABLE = {"PNG", "JPEG", "GIF"}
+CAPTION_CHARS = 600  # about five lines under a figure: more would leave no room for the picture
 
 
 def plan(document: Document, frame: Frame) -> list[PlannedSlide]:
@@ -74,9 +77,12 @@ def section_slides(frame: Frame, section: Section, folder: Path) -> list[Planned
 
 def _first_sentences(section: Section) -> list[Para]:
     """Bullets for a section without key points: the first sentence of each paragraph."""
-    firsts = [re.split(r"(?<=[.!?])\s+(?=[A-Z])", clean(plain_text(p.runs)).strip())[0]
-              for p in section.paragraphs]
+    firsts = [_first_sentence(p) for p in section.paragraphs]
     return [_bullet_text(t) for t in firsts if t]
+
+
+def _first_sentence(paragraph: Paragraph) -> str:
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", clean(plain_text(paragraph.runs)).strip())[0]
 
 
 def bullet_slides(frame: Frame, title: str, points: list[Para], notes: list[str],
@@ -109,11 +115,16 @@ def _title_blocks(frame: Frame, title: str) -> tuple[TextBlock, Rule]:
 
 
 def _bullet_text(text: str) -> Para:
-    return Para((Span(clean(text).strip()),), bullet=True)
+    return Para(_capped((Span(clean(text).strip()),)), bullet=True)
 
 
 def _bullet(paragraph: Paragraph) -> Para:
-    return Para(strip_spans(spans(paragraph.runs)), bullet=True)
+    return Para(_capped(strip_spans(spans(paragraph.runs))), bullet=True)
+
+
+def _capped(found: tuple[Span, ...]) -> tuple[Span, ...]:
+    """Text no longer than the slides could show (`overlong` warns where it was cut)."""
+    return cap_spans(found, SLIDE_TEXT_CHARS)
 
 
 # --- figures -------------------------------------------------------------------------------
@@ -122,7 +133,8 @@ def _bullet(paragraph: Paragraph) -> Para:
 def figure_slide(frame: Frame, section: Section, figure: Figure, folder: Path) -> PlannedSlide:
     """The figure as large as the body allows, aspect ratio kept, its caption below."""
     design = frame.design
-    caption = Para((Span(f"Figure {figure.number}. ", bold=True), *strip_spans(spans(figure.caption))))
+    caption = Para((Span(f"Figure {figure.number}. ", bold=True),
+                    *cap_spans(strip_spans(spans(figure.caption)), CAPTION_CHARS)))
     size = design.size("caption")
     style = frame.style("body")
     caption_h = text_height([caption], style, size, frame.body.inner_w, size) + 2 * INSET + 4
@@ -215,7 +227,23 @@ def reference_slides(frame: Frame, document: Document) -> list[PlannedSlide]:
 
 def _reference_para(label: str, runs, size: float) -> Para:
     head = (Span(clean(label) + " "),) if label else ()
-    return Para(head + strip_spans(spans(runs)), indent=1.5 * size, hanging=True)
+    return Para(_capped(head + strip_spans(spans(runs))), indent=1.5 * size, hanging=True)
+
+
+def overlong(document: Document) -> list[Diagnostic]:
+    """A warning at each field the slides cut because it is longer than slides could show."""
+    fields = [(s.title, s.location) for s in document.sections]
+    fields += [(plain_text(p.runs), p.location) for p in document.key_points]
+    for section in document.sections:
+        fields += [(plain_text(p.runs), p.location) for p in section.key_points]
+        if not section.key_points:
+            fields += [(_first_sentence(p), p.location) for p in section.paragraphs]
+    fields += [(r.label + " " + plain_text(r.runs), r.location) for r in document.bibliography.references]
+    found = [(clean(text).strip(), where, SLIDE_TEXT_CHARS) for text, where in fields]
+    found += [(clean(plain_text(f.caption)).strip(), f.location, CAPTION_CHARS) for f in document.figures]
+    return [Diagnostic("warning", f"text of {len(text):,} characters is cut to its first {limit:,} on the "
+                                  "slides (the article keeps all of it); shorten it for the talk", where)
+            for text, where, limit in found if len(text) > limit]
 
 
 # --- notes and footer ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from fontTools.ttLib import TTFont
 
@@ -145,6 +146,21 @@ def _merged(found: list[Span]) -> tuple[Span, ...]:
     return tuple(merged)
 
 
+def cap_spans(found: tuple[Span, ...], limit: int) -> tuple[Span, ...]:
+    """Spans cut to about `limit` characters at a word, ending in '…': what a slide could ever show."""
+    if sum(len(s.text) for s in found) <= limit:
+        return found
+    kept: list[Span] = []
+    for span in found:
+        room = limit - sum(len(s.text) for s in kept)
+        if len(span.text) >= room:
+            cut = span.text[:room].rsplit(" ", 1)[0] if " " in span.text[:room] else span.text[:room]
+            kept.append(Span(cut.rstrip() + "…", span.bold, span.italic))
+            break
+        kept.append(span)
+    return tuple(kept)
+
+
 def strip_spans(found: tuple[Span, ...]) -> tuple[Span, ...]:
     """Spans without leading or trailing whitespace and with single spaces."""
     text = [Span(clean(s.text), s.bold, s.italic) for s in found]
@@ -184,24 +200,41 @@ def _words(para: Para) -> list[list[Span]]:
     return [w for w in words if w]
 
 
+class _Wrap(NamedTuple):
+    """Greedy line breaking, one word at a time: where the text stands after the words so far."""
+
+    available: float  # width of the line being filled: the first line's until a word wraps
+    rest: float  # width of the lines after the first
+    space: float  # width of the space between words
+    lines: int = 1
+    used: float = 0.0
+
+    def add(self, word_width: float) -> _Wrap:
+        """The state after one more word of `word_width` points."""
+        available, rest, space, lines, used = self
+        if used and used + space + word_width <= available:
+            return _Wrap(available, rest, space, lines, used + space + word_width)
+        lines, available = (lines + 1, rest) if used else (lines, available)
+        extra = max(0, math.ceil(word_width / available) - 1)  # a word wider than the line breaks
+        return _Wrap(available, rest, space, lines + extra, word_width - extra * available)
+
+    def height(self, style: TextStyle, size: float) -> float:
+        return self.lines * style.line_height(size)
+
+
+def _wrap(para: Para, family: FontFamily, size: float, width: float) -> _Wrap:
+    """The empty state of `para` in a box `width` points wide."""
+    first = width if para.hanging else width - para.indent
+    return _Wrap(first, width - para.indent, family.width(" ", size))
+
+
 @lru_cache(maxsize=65536)  # fitting re-measures the same paragraphs at the same sizes many times
 def line_count(para: Para, family: FontFamily, size: float, width: float) -> int:
     """How many lines `para` takes in a box `width` points wide (insets already taken off)."""
-    first = width if para.hanging else width - para.indent
-    rest = width - para.indent
-    space = family.width(" ", size)
-    lines, used, available = 1, 0.0, first
+    state = _wrap(para, family, size, width)
     for word in _words(para):
-        word_width = sum(family.width(p.text, size, p.bold, p.italic) for p in word)
-        if used and used + space + word_width <= available:
-            used += space + word_width
-            continue
-        if used:
-            lines, available = lines + 1, rest
-        extra = max(0, math.ceil(word_width / available) - 1)  # a word wider than the line breaks
-        lines += extra
-        used = word_width - extra * available
-    return lines
+        state = state.add(sum(family.width(p.text, size, p.bold, p.italic) for p in word))
+    return state.lines
 
 
 def text_height(paras: list[Para], style: TextStyle, size: float, width: float, design_size: float) -> float:
@@ -222,16 +255,33 @@ def fitting_size(paras: list[Para], style: TextStyle, width: float, height: floa
 
 
 def split_para(para: Para, style: TextStyle, size: float, width: float, height: float) -> list[Para]:
-    """A paragraph too long for one box cut at word boundaries into pieces that fit, marked with '…'."""
+    """A paragraph too long for one box cut at word boundaries into pieces that fit, marked with '…'.
+
+    Each piece takes words while they and a closing '…' still fit: one pass over the words.
+    """
     words = " ".join(s.text for s in para.spans).split(" ")
     pieces: list[Para] = []
     while words:
-        take = len(words)
-        while take > 1 and text_height([_plain(para, words[:take] + ["…"])], style, size, width, size) > height:
-            take -= 1
+        take = _words_that_fit(para, words, style, size, width, height)
         pieces.append(_plain(para, words[:take] + (["…"] if take < len(words) else [])))
         words = words[take:]
     return pieces
+
+
+def _words_that_fit(para: Para, words: list[str], style: TextStyle, size: float, width: float,
+                    height: float) -> int:
+    """How many of `words` (at least one) fit in the box followed by '…'."""
+    family = style.family
+    ellipsis = family.width("…", size)
+    state = _wrap(para, family, size, width)
+    take = 0
+    for word in words:
+        if word:
+            state = state.add(family.width(word, size))
+        if take and state.add(ellipsis).height(style, size) > height:
+            break
+        take += 1
+    return max(take, 1)
 
 
 def _plain(para: Para, words: list[str]) -> Para:

@@ -20,11 +20,11 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.slide import SlideLayout
 
 from pipeline.model import Document
-from pipeline.render import Settings, source_date
+from pipeline.render import Rendered, Settings, source_date
 from pipeline.render.slide_design import SlideDesign, load_design
 from pipeline.render.slide_draw import draw, emu
 from pipeline.render.slide_layout import Frame, PlannedSlide
-from pipeline.render.slide_plan import plan
+from pipeline.render.slide_plan import overlong, plan
 from pipeline.render.slide_text import clean
 from pipeline.themes import Theme
 
@@ -34,15 +34,22 @@ TITLE_LAYOUT = "Title Only"
 CORE_PROPERTY_CHARS = 255  # python-pptx refuses a longer title, author, subject or keywords
 
 
-def render(document: Document, theme: Theme, settings: Settings) -> dict[str, bytes]:
-    """{"slides.pptx": bytes} for `document` in `theme`'s slide design."""
+def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
+    """slides.pptx for `document` in `theme`'s slide design, and where text was cut to fit the talk."""
     design = load_design(theme)
     deck = _presentation(design)
     frame = Frame(design, deck.slide_width / 12700, deck.slide_height / 12700)
     layout = _title_layout(deck)
     for planned in plan(document, frame):
         _add_slide(deck, layout, planned, design)
-    return {"slides.pptx": package(deck, document)}
+    return _Deck({"slides.pptx": package(deck, document)}, tuple(overlong(document)))
+
+
+class _Deck(Rendered):
+    """What `render` made; indexable by file name as when it returned a dict (test_slides_render.py)."""
+
+    def __getitem__(self, name: str) -> bytes:
+        return self.files[name]
 
 
 def _presentation(design: SlideDesign) -> PresentationType:
