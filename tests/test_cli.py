@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import GOOD, ROOT
 
 
@@ -97,3 +99,53 @@ def test_strict_build_fails_on_a_renderers_warning_and_writes_nothing(make_revie
     assert result.stderr.splitlines()[0].startswith("r/review.yaml:4:14: error: the handout runs to ")
     assert result.stderr.splitlines()[-1] == "r: 1 error; nothing was written"
     assert {p.name: p.read_bytes() for p in (tmp_path / "out" / "r").iterdir()} == before
+
+
+def test_bad_out_folders_are_usage_errors(make_review, tmp_path):
+    make_review(GOOD)
+    (tmp_path / "afile").write_text("x")
+    cases = {("build", "--out", "afile"): "--out 'afile' is a file, not a folder",
+             ("build", "--out", "afile/sub"): "cannot be created",
+             ("build", "--out", "r"): "is the same as the review folder 'r'",
+             ("build", "--out", "r/out"): "is inside the review folder 'r'",
+             ("build", "--out", "."): "contains the review folder 'r'",
+             ("watch", "--out", "r/out"): "watch would rebuild forever"}
+    for args, message in cases.items():
+        result = run(*args, "r", cwd=tmp_path)
+        assert result.returncode == 2 and message in result.stderr.splitlines()[-1], args
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["references.bib", "review.yaml"]
+
+
+def test_unwritable_out_is_a_usage_error(make_review, monkeypatch, capsys):
+    import os
+
+    from pipeline import cli
+
+    make_review(GOOD)
+    monkeypatch.setattr(os, "access", lambda path, mode: False)  # tests run as root: simulate a read-only folder
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["build", "--out", "ro/out", "r"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith("error: --out 'ro/out' is not writable")
+
+
+def test_two_reviews_of_the_same_name_are_refused(make_review, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    make_review(GOOD, name="a/rev")
+    make_review(GOOD, name="b/rev")
+    result = run("build", "a/rev", "b/rev", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "'a/rev' and 'b/rev' would both be built into --out/rev" in result.stderr.splitlines()[-1]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_theme_is_a_plain_name(make_review, tmp_path):
+    from pipeline.themes import available
+
+    make_review(GOOD)
+    for theme in ("../x", "/abs", ""):
+        result = run("check", "--theme", theme, "r", cwd=tmp_path)
+        assert result.returncode == 2, theme
+        assert result.stderr.splitlines()[-1].endswith(
+            f"argument --theme: {theme!r} is not a theme name; the themes are: {', '.join(available())}")
