@@ -20,6 +20,7 @@ from pipeline.model import (Author, Bibliography, Cite, Document, EvidenceTable,
                             LaySummary, Paragraph, Reference, Runs, Section, Study, Term, Text,
                             citations)
 from pipeline.source import REVIEW_FILE, YamlPath, YamlSource, load_yaml
+from pipeline.theme_schema import validate_theme
 
 DEFAULT_DISCLAIMER = ("This summary is not medical advice. Talk to your doctor before you start "
                       "or stop any medicine.")
@@ -168,6 +169,8 @@ class _Builder:
             how = "--theme" if self.theme_override else "'theme'"
             self.diagnostics.error(f"unknown theme '{name}' ({how}); the themes are: {', '.join(there) or 'none'}",
                                    where)
+        else:
+            validate_theme(themes.find(name), self.diagnostics)
         return name
 
     def _author(self, i: int) -> Author:

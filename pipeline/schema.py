@@ -121,11 +121,17 @@ _TYPE_NAMES = {"string": "text", "number": "a number", "array": "a list", "objec
 
 def validate(source: YamlSource, diagnostics: Diagnostics) -> None:
     """Report every way the data breaks the schema, each at its line."""
+    check(_VALIDATOR, source, diagnostics, "review.yaml must be a mapping of fields (title:, authors:, ...)")
+
+
+def check(validator: jsonschema.protocols.Validator, source: YamlSource, diagnostics: Diagnostics,
+          not_a_mapping: str) -> None:
+    """Report every way `source` breaks the validator's schema, each at its line, in the author's words."""
     data = _jsonable(source.data)
     if not isinstance(data, dict):
-        diagnostics.error("review.yaml must be a mapping of fields (title:, authors:, ...)", source.location(()))
+        diagnostics.error(not_a_mapping, source.location(()))
         return
-    errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     traps = _colon_traps(errors)
     for error in errors:
         path = tuple(error.absolute_path)
@@ -183,7 +189,7 @@ def _report(error: jsonschema.ValidationError, source: YamlSource, diagnostics: 
     elif kind in ("enum", "const", "anyOf"):
         options = error.validator_value if kind == "enum" else ["*", "a list of keys"]
         diagnostics.error(f"'{field}' must be one of {', '.join(repr(o) for o in options)}"
-                          f"{_suggest(str(error.instance), [str(o) for o in options])}", source.location(path))
+                          f"{_close(str(error.instance), [str(o) for o in options])}", source.location(path))
     else:
         diagnostics.error(_message(kind, field, error), source.location(path))
 
@@ -204,6 +210,8 @@ def _message(kind: str, field: str, error: jsonschema.ValidationError) -> str:
 
 
 def _pattern_hint(field: str) -> str:
+    if field.startswith("colours."):
+        return " (write six hex digits in quotes, e.g. \"1F3A5F\")"
     if field.endswith("date"):
         return " (write it as YYYY-MM-DD)"
     if field.endswith("lang"):
@@ -217,8 +225,12 @@ def _json_type(value: Any) -> str:
 
 
 def _suggest(word: str, options: list[str]) -> str:
+    return _close(word, options) or f"; expected one of: {', '.join(options)}"
+
+
+def _close(word: str, options: list[str]) -> str:
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else f"; expected one of: {', '.join(options)}"
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def schema_json() -> str:

@@ -8,15 +8,24 @@ theme of the same name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import yaml
+from pipeline.diagnostics import Diagnostics
+from pipeline.source import load_yaml
 
 SHIPPED_THEMES = Path(__file__).resolve().parent / "data" / "themes"
 THEMES_DIR = SHIPPED_THEMES  # the shipped themes; where the default theme always is
 PROJECT_THEMES = Path("themes")  # a project's own, relative to the working folder
 DEFAULT_THEME = "default"
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")  # a folder name: no '/', not '.' or '..'
+
+
+def is_plain_name(name: str) -> bool:
+    """Whether `name` can only ever name a folder directly inside a themes folder."""
+    return isinstance(name, str) and _PLAIN_NAME.fullmatch(name) is not None
 
 
 def theme_dirs() -> list[Path]:
@@ -26,7 +35,7 @@ def theme_dirs() -> list[Path]:
 
 
 def _names(folder: Path) -> set[str]:
-    return {p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")} \
+    return {p.name for p in folder.iterdir() if p.is_dir() and is_plain_name(p.name)} \
         if folder.is_dir() else set()
 
 
@@ -36,10 +45,22 @@ def available() -> list[str]:
 
 
 def find(name: str) -> Path | None:
-    """The folder of the theme called `name` (the project's before the shipped one), or None."""
-    if name not in available():
+    """The folder of the theme called `name` (the project's before the shipped one), or None.
+
+    A name that is not a plain folder name (`../x`, `/abs`, "") is never resolved: None.
+    """
+    if not is_plain_name(name) or name not in available():
         return None
     return next(folder / name for folder in theme_dirs() if name in _names(folder))
+
+
+def font_file(relative: str, folder: Path) -> Path | None:
+    """The font file `relative` names: in the theme folder, else in the default theme's; never outside them."""
+    for base in (folder, SHIPPED_THEMES / DEFAULT_THEME):
+        path = (base / relative).resolve()
+        if path.is_relative_to(base.resolve()) and path.is_file():
+            return path
+    return None
 
 
 @dataclass(frozen=True)
@@ -61,8 +82,17 @@ class Theme:
 
 
 def load_theme(name: str) -> Theme:
-    """The theme called `name` (the loader has checked it exists), with its theme.yaml settings."""
-    path = find(name) or SHIPPED_THEMES / name
-    settings = yaml.safe_load((path / "theme.yaml").read_text(encoding="utf-8")) \
-        if (path / "theme.yaml").is_file() else {}
+    """The theme called `name` (the loader has checked it exists and validated its theme.yaml)."""
+    path = find(name)
+    if path is None:
+        raise ValueError(f"no theme called {name!r}")  # the loader refuses an unknown theme first
+    settings = _settings(path / "theme.yaml")
     return Theme(name, path, str(settings.get("description", "")), str(settings.get("paper", "a4")).lower())
+
+
+def _settings(path: Path) -> dict[str, Any]:
+    """theme.yaml's fields, read safely; {} when it is absent or broken (`check` reports that)."""
+    if not path.is_file():
+        return {}
+    source = load_yaml(path, Diagnostics())
+    return source.data if source is not None and isinstance(source.data, dict) else {}

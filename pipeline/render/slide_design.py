@@ -13,11 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from pipeline.diagnostics import InputError, Diagnostic, Location, display_path
+from pipeline.diagnostics import Diagnostic, Diagnostics, InputError, Location, display_path
 from pipeline.render.slide_text import FontFamily, load_family
-from pipeline.themes import THEMES_DIR, Theme
+from pipeline.source import load_yaml
+from pipeline.themes import THEMES_DIR, Theme, font_file
 
 DESIGN_FILE = "slides.yaml"
 TEMPLATE_FILE = "slides/template.pptx"
@@ -65,8 +64,8 @@ def _load(theme_dir: Path) -> SlideDesign:
     template = theme_dir / TEMPLATE_FILE
     try:
         return SlideDesign(
-            heading=_font(data["fonts"]["heading"], base, default_dir),
-            body=_font(data["fonts"]["body"], base, default_dir),
+            heading=_font(data["fonts"]["heading"], base),
+            body=_font(data["fonts"]["body"], base),
             colours={k: str(v).lstrip("#").upper() for k, v in data["colours"].items()},
             sizes={k: float(v) for k, v in data["sizes"].items()},
             line_spacing=float(data["line_spacing"]),
@@ -80,14 +79,13 @@ def _load(theme_dir: Path) -> SlideDesign:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    """slides.yaml read safely with line marks; a broken one is an InputError (`check` reports it first)."""
     if not path.is_file():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        raise _theme_error(path, f"not valid YAML: {getattr(error, 'problem', error)}", line) from None
+    diagnostics = Diagnostics()
+    source = load_yaml(path, diagnostics)
+    diagnostics.raise_if_errors()
+    data = source.data if source is not None and source.data is not None else {}
     if not isinstance(data, dict):
         raise _theme_error(path, "must be a mapping (fonts:, colours:, sizes:, ...)")
     return data
@@ -102,16 +100,16 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _font(data: dict[str, Any], theme_dir: Path, default_dir: Path) -> Font:
-    files = {style: _font_file(str(rel), theme_dir, default_dir) for style, rel in data["files"].items()}
+def _font(data: dict[str, Any], theme_dir: Path) -> Font:
+    files = {style: _font_file(str(rel), theme_dir) for style, rel in data["files"].items()}
     return Font(str(data["font"]), load_family(files))
 
 
-def _font_file(relative: str, theme_dir: Path, default_dir: Path) -> Path:
-    for folder in (theme_dir, default_dir):
-        if (folder / relative).is_file():
-            return folder / relative
-    raise _theme_error(theme_dir / DESIGN_FILE, f"font file '{relative}' not found in the theme folder")
+def _font_file(relative: str, theme_dir: Path) -> Path:
+    found = font_file(relative, theme_dir)  # inside the theme folder or the default theme's, never outside
+    if found is None:
+        raise _theme_error(theme_dir / DESIGN_FILE, f"font file '{relative}' not found in the theme folder")
+    return found
 
 
 def _theme_error(path: Path, message: str, line: int = 1) -> InputError:
