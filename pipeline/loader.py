@@ -19,6 +19,7 @@ from pipeline.inline import parse_inline
 from pipeline.model import (Author, Bibliography, Cite, Document, EvidenceTable, Figure, LaySection,
                             LaySummary, Paragraph, Reference, Runs, Section, Study, Term, Text,
                             citations)
+from pipeline.images import figure_problem
 from pipeline.source import REVIEW_FILE, YamlPath, YamlSource, load_yaml
 from pipeline.theme_schema import validate_theme
 
@@ -216,12 +217,9 @@ class _Builder:
     def _figure(self, path: YamlPath, image: str, alt: str, caption: Runs, image_path: YamlPath) -> Figure:
         self.figure_count += 1
         where = self.source.location(image_path)
-        target = (self.dir / image).resolve()
-        if not target.is_relative_to(self.dir.resolve()) or re.match(r"^[a-z][a-z0-9+.-]*:", image, re.I):
-            self.diagnostics.error(f"image '{image}' is outside the review folder; copy it into the folder "
-                                   "and give a relative path", where)
-        elif not target.is_file():
-            self.diagnostics.error(f"image '{image}' not found in {self.dir}", where)
+        problem = figure_problem(image, self.dir)  # the limits the build relies on, before any read
+        if problem:
+            self.diagnostics.error(problem, where)
         if not alt.strip():
             self.diagnostics.warning("figure has no alt text; describe what it shows", where)
         return Figure(Path(image), alt.strip(), caption, self.figure_count, self.source.location(path))

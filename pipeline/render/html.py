@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -66,8 +67,9 @@ def evidence_position(document: Document) -> str:
 
 
 def _image_src(document: Document, figure: Figure, for_print: bool) -> str:
+    """The figure's URL: relative and quoted for print (a '#' or '%' in its name stays a name), else inlined."""
     if for_print:
-        return figure.image.as_posix()
+        return quote(figure.image.as_posix())
     path = document.source_dir / figure.image
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
