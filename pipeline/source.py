@@ -157,10 +157,8 @@ def load_yaml(path: Path, diagnostics: Diagnostics) -> YamlSource | None:
     if text is None:
         return None
     source = YamlSource(path, text)
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        source.data = _walk(node, (), source, loader, diagnostics) if node else None
+        _parse_into(source, diagnostics)
     except Refused as error:
         diagnostics.error(error.message, source._mark(error.mark))
         return None
@@ -178,9 +176,17 @@ def load_yaml(path: Path, diagnostics: Diagnostics) -> YamlSource | None:
         diagnostics.error(f"lists and mappings are nested too deep; flatten the structure "
                           f"(at most {YAML_DEPTH} levels)", Location(source.shown))
         return None
+    return source
+
+
+def _parse_into(source: YamlSource, diagnostics: Diagnostics) -> None:
+    """Compose the YAML (the reader checks its characters at once) and walk it into `source`."""
+    loader = _Loader(source.text)
+    try:
+        node = loader.get_single_node()
+        source.data = _walk(node, (), source, loader, diagnostics) if node else None
     finally:
         loader.dispose()
-    return source
 
 
 def _hint(problem: str | None, error: yaml.MarkedYAMLError, text: str) -> str:

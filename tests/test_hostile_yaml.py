@@ -138,3 +138,8 @@ def test_a_colon_inside_a_value(tmp_path, monkeypatch):
     assert problems(tmp_path, monkeypatch, "title: Pilot study: 12 patients\n") == [
         "review.yaml:1:19: error: invalid YAML: mapping values are not allowed here "
         "(a ': ' inside text makes YAML read a field: put the text in quotes)"]
+
+
+def test_a_nul_character_is_located(tmp_path, monkeypatch):
+    assert problems(tmp_path, monkeypatch, "title: T\nsubtitle: a\x00b\n") == [
+        "review.yaml:2:12: error: invalid YAML: unacceptable character #x0000: special characters are not allowed"]
