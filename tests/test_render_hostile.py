@@ -39,3 +39,32 @@ def test_the_print_html_quotes_the_image_url(make_review, tmp_path):
     document, _ = load_review(folder)
     html = article_html(document, load_theme(document.theme), Settings(), for_print=True)
     assert 'src="fig%20%231%20%3F50%25%20%26%20%3Cx%3E.png"' in html
+
+
+def _hostile(document):
+    """The bundled review with a lone surrogate and control characters in every kind of field."""
+    import dataclasses
+
+    from pipeline.model import Paragraph, Text
+
+    odd = "x\ud800y\x00\x1b\ufffe\U0001F600 z"
+    first = document.sections[0]
+    section = dataclasses.replace(first, title=first.title + odd, key_points=(
+        Paragraph((Text(odd),), first.location),) + first.key_points)
+    summary = dataclasses.replace(document.lay_summary, title=odd, disclaimer=odd)
+    authors = tuple(dataclasses.replace(a, name=a.name + odd) for a in document.authors)
+    return dataclasses.replace(document, title=document.title + odd, subtitle=odd, short_title=odd,
+                               keywords=(odd,) + document.keywords, authors=authors, lay_summary=summary,
+                               sections=(section,) + document.sections[1:])
+
+
+@pytest.mark.parametrize("output", sorted(OUTPUTS))
+def test_unencodable_text_never_crashes_a_renderer(output):
+    from conftest import BUNDLED
+
+    document, _ = load_review(BUNDLED)
+    made = OUTPUTS[output].render(_hostile(document), load_theme(document.theme), Settings())
+    assert made.files and all(data for data in made.files.values())
+    for name, data in made.files.items():
+        if name.endswith((".md", ".html")):
+            assert "x?y" in data.decode("utf-8")

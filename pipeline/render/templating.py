@@ -101,4 +101,6 @@ def environment(theme: Theme) -> Environment:
 
 
 def render_template(theme: Theme, name: str, **context) -> str:
-    return environment(theme).get_template(name).render(**context)
+    """The template `name` rendered; any text UTF-8 cannot hold (a lone surrogate) becomes '?'."""
+    text = environment(theme).get_template(name).render(**context)
+    return text.encode("utf-8", "replace").decode("utf-8")
