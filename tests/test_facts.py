@@ -40,6 +40,7 @@ EXTRACTION = [
     ("one in four", [("one in four", "percent", 25, "%")]),
     ("6 out of 12 patients", [("6 out of 12 patients", "percent", 50, "%"), ("12 patients", "people", 12, "patients")]),
     ("2018 U.S. guidelines", []),
+    ("9" * 400 + " patients", []),
     ("(Smith, 2020)", []),
     ("in 2018 patients were seen", []),
     ("COVID-19 patients", []),

@@ -156,7 +156,8 @@ class _Scanner:
         """The number at token i and the token after it: digits, a number word, "a dozen", "a single"."""
         word = self._lower(i)
         if word[:1].isdigit():
-            return float(word.replace(",", "")), i + 1
+            value = float(word.replace(",", ""))
+            return (value, i + 1) if value < 1e12 else None  # a number past any count is not a fact
         if word in NUMBER_WORDS:
             return float(NUMBER_WORDS[word]), i + 1
         if word == "dozen" or (word == "a" and self._lower(i + 1) == "dozen"):
