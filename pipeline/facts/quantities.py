@@ -54,6 +54,8 @@ _YEAR_BEFORE = frozenset("in since by from until till during before after of to 
                          "circa c".split())
 _ONE_DURATION_BEFORE = frozenset("for after over within lasting than about of least".split())
 _DASHES = frozenset({"-", "–", "—", "to"})
+# Words a quantity can start with (besides digits): the scan tries its matchers only there.
+_STARTERS = frozenset(NUMBER_WORDS) | frozenset(FRACTIONS) | {"a", "an", "both", "between", "dozen"}
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ class Quantity:
         return all(abs(a - b) <= 1e-9 * max(1.0, abs(b)) for a, b in zip(self.base(), other.base()))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Token:
     text: str
     lower: str
@@ -129,7 +131,8 @@ class _Scanner:
         found: list[Quantity] = []
         i = 0
         while i < len(self.tokens):
-            matched = self._match(i)
+            word = self.tokens[i].lower
+            matched = self._match(i) if word[:1].isdigit() or word in _STARTERS else None
             if matched:
                 quantities, i = matched
                 found += quantities

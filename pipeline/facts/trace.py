@@ -79,9 +79,15 @@ class _Index:
     def __init__(self) -> None:
         self.buckets: dict[tuple, list[Found]] = defaultdict(list)
         self.by_kind: dict[str, list[Found]] = defaultdict(list)
+        self.seen: set[tuple] = set()
 
     def add(self, found: Found) -> None:
         low, high = found.quantity.base()
+        q = found.quantity  # a value a section repeats supports nothing more: keep its first
+        signature = (found.place.section, found.place.row, q.kind, q.family, low, high, q.period, q.approx)
+        if signature in self.seen:
+            return
+        self.seen.add(signature)
         self.buckets[(found.quantity.kind, found.quantity.family, round(low), round(high))].append(found)
         self.by_kind[found.quantity.kind].append(found)
 
