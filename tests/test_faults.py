@@ -53,6 +53,21 @@ def test_crash_while_loading_is_the_real_error_on_one_or_two_cores(make_review, 
     assert no_children_left()
 
 
+def living_in_group(group: int) -> list[str]:
+    """Processes of a process group that still run (a library's own helper, say ctypes' `ld`,
+    may stay a zombie when the interrupt cut its wait short; a zombie runs nothing)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, rest = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        state, _, pgrp = rest.split()[:3]
+        if int(pgrp) == group and state != "Z":
+            found.append(name + ")")
+    return found
+
+
 def interrupt(*args) -> None:
     raise KeyboardInterrupt
 
@@ -89,8 +104,7 @@ def test_a_real_ctrl_c_stops_every_process(tmp_path):
     _, err = build_all.communicate(timeout=30)
     assert build_all.returncode == 130, err
     assert err.splitlines()[-1] == "interrupted; outputs are as they were" and "Traceback" not in err
-    with pytest.raises(ProcessLookupError):
-        os.killpg(build_all.pid, 0)
+    assert living_in_group(build_all.pid) == []
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 

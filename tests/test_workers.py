@@ -108,3 +108,14 @@ def test_error_found_while_loading_alongside_weasyprint(make_review, tmp_path, j
         "r/review.yaml:8:14: error: unknown citation key 'nobody' (no such key in the bibliography)",
         "r: 1 error; nothing was written"]
     assert {p.name: p.read_bytes() for p in (tmp_path / "out" / "r").iterdir()} == before
+
+
+def test_the_error_that_explains_a_failure_is_raised():
+    no_result = workers._NoResult("the worker loading the review stopped without a result")
+    bug = ValueError("bug")
+    error = InputError([Diagnostic("error", "bad", Location("r/review.yaml", 3, 4))])
+    for outcomes, expected in (([no_result, bug], bug), ([no_result, error], error),
+                               ([error, KeyboardInterrupt()], KeyboardInterrupt), ([no_result], no_result)):
+        with pytest.raises(BaseException) as raised:
+            workers._merged([(False, e) for e in outcomes])
+        assert raised.value is expected or type(raised.value) is expected
