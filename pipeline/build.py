@@ -27,7 +27,8 @@ from pathlib import Path
 from pipeline.diagnostics import Diagnostic, InputError, display_path
 from pipeline.model import Document
 from pipeline.render import Settings
-from pipeline.report import fingerprint, output_entries, read_report, render_report, whole_report
+from pipeline.report import (fingerprint, output_entries, portable_path, read_report, render_report,
+                             whole_report)
 from pipeline.themes import load_theme
 from pipeline.workers import check_and_render
 
@@ -49,20 +50,26 @@ class OutputError(Exception):
 
 def check_review(review_dir: Path, theme: str | None = None,
                  strict: bool = False) -> tuple[Document, list[Diagnostic]]:
-    """Load and run every check (the loader's, then readability).
+    """Load and run every check (the loader's, readability, then the traced facts).
 
     Raises InputError on errors, and with `strict` on warnings too.
     """
     # Imported here rather than at the top, like the readability report below: a build forks
     # the worker that loads the review first thing, so this process skips these imports and
     # goes straight to importing WeasyPrint.
-    from pipeline import readability
+    from pipeline import facts, readability
     from pipeline.loader import load_review
 
     document, diagnostics = load_review(review_dir, theme)
     diagnostics += readability.check(document)
+    diagnostics += facts.trace(document, _source_text(document)).diagnostics
     _fail_if_strict(diagnostics, strict)
     return document, diagnostics
+
+
+def _source_text(document: Document) -> str:
+    """review.yaml as loaded (the loader checked its size), so traced facts point at their column."""
+    return document.source_path.read_text(encoding="utf-8", errors="replace")
 
 
 def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settings: Settings,
@@ -95,13 +102,16 @@ def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settin
 def _report(review_dir: Path, out_dir: Path, document: Document, diagnostics: list[Diagnostic],
             outputs: dict, settings: Settings) -> bytes:
     """report.json for the whole review: fresh checks, this build's outputs, the earlier ones kept."""
-    from pipeline import readability
+    from pipeline import facts, readability
 
     theme = load_theme(document.theme)
     stamp = fingerprint(review_dir, theme.path, document.theme, settings.paper)
     entries = output_entries({name: rendered for name, (rendered, _) in outputs.items()}, stamp, review_dir)
     present = {p.name for p in out_dir.iterdir()} if out_dir.is_dir() else set()
-    report = whole_report(document, diagnostics, readability.report(document), review_dir, stamp, entries,
+    traced = facts.trace(document, _source_text(document))
+    extra = {**readability.report(document),
+             "facts": facts.report_entries(traced, lambda path: portable_path(path, review_dir))}
+    report = whole_report(document, diagnostics, extra, review_dir, stamp, entries,
                           read_report(out_dir / "report.json"), present)
     return render_report(report)
 

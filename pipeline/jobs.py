@@ -72,18 +72,14 @@ def run_job(job: Job) -> JobResult:
 @contextmanager
 def _writing_nothing() -> Iterator[None]:
     """`check` writes nothing: the syllable table it builds stays in memory instead of being
-    saved to the user's cache folder (only `build` saves it).
-
-    Interim: replaces pipeline.syllables' private `_save` until that module takes a switch.
-    """
+    saved to the user's cache folder (only `build` saves it)."""
     from pipeline import syllables
 
-    saved = syllables._save
-    syllables._save = lambda path, data: None
+    saved, syllables.SAVE_CACHE = syllables.SAVE_CACHE, False
     try:
         yield
     finally:
-        syllables._save = saved
+        syllables.SAVE_CACHE = saved
 
 
 def _check(job: Job) -> JobResult:

