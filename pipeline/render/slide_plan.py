@@ -153,7 +153,7 @@ def _picture(frame: Frame, area: Box, path: Path, alt: str) -> PictureBlock | Te
     try:
         with Image.open(path) as image:
             size, data = image.size, _viewable(image, path)
-    except (OSError, ValueError):
+    except (OSError, ValueError, Image.DecompressionBombError):  # SVG, or a file changed since load
         para = Para((Span(f"[Figure: {alt}]", italic=True),))
         size_pt = fit_text(frame, area, [para], frame.design.size("body"), frame.design.size("caption")) \
             or frame.design.size("caption")
