@@ -135,8 +135,8 @@ def test_report_is_the_same_wherever_the_review_lies(make_review, tmp_path, monk
 
 
 LONG_HANDOUT = "title: T\nauthors: [{name: A}]\nabstract: A.\nkey_points: [One.]\nsections:\n" \
-    "  - title: S\n    body: [Text.]\nevidence:\n  studies:\n" + \
-    "".join(f"    - {{condition: C{i}, study: S{i}, design: D, finding: F{i}}}\n" for i in range(160))
+    "  - title: S\n    body: [Text about pain.]\nevidence:\n  studies:\n" + \
+    "".join(f"    - {{condition: Pain, study: S{i}, design: D, finding: F{i}}}\n" for i in range(160))
 
 
 def test_report_keeps_every_outputs_warnings_and_marks_stale_ones(make_review, tmp_path):

@@ -89,9 +89,9 @@ def test_several_reviews_in_parallel_report_in_order(make_review, tmp_path):
 
 
 def test_strict_build_fails_on_a_renderers_warning_and_writes_nothing(make_review, tmp_path):
-    rows = "".join(f"    - {{condition: C{i}, study: S{i}, design: D, finding: F{i}}}\n" for i in range(160))
+    rows = "".join(f"    - {{condition: Pain, study: S{i}, design: D, finding: F{i}}}\n" for i in range(160))
     make_review("title: T\nauthors: [{name: A}]\nabstract: A.\nkey_points: [One.]\nsections:\n"
-                "  - title: S\n    body: [Text.]\nevidence:\n  studies:\n" + rows, bib="")
+                "  - title: S\n    body: [Text about pain.]\nevidence:\n  studies:\n" + rows, bib="")
     assert run("build", "--only", "handout", "--out", "out", "r", cwd=tmp_path).returncode == 0
     before = {p.name: p.read_bytes() for p in (tmp_path / "out" / "r").iterdir()}
     result = run("build", "--strict", "--only", "handout", "--out", "out", "r", cwd=tmp_path)
