@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 
 from conftest import GOOD
 from pipeline.diagnostics import InputError
@@ -131,8 +132,8 @@ def test_figure_outside_the_folder_is_refused(make_review):
 def test_figures_are_numbered(make_review, tmp_path):
     folder = make_review(GOOD.replace("      - A paragraph.",
                                       "      - image: a.png\n        alt: A chart\n      - '![Second](b.png)'"))
-    (tmp_path / "r" / "a.png").write_bytes(b"x")
-    (tmp_path / "r" / "b.png").write_bytes(b"x")
+    Image.new("RGB", (2, 2)).save(tmp_path / "r" / "a.png")
+    Image.new("RGB", (2, 2)).save(tmp_path / "r" / "b.png")
     document, _ = load_review(folder)
     figures = [b for b in document.sections[0].blocks if isinstance(b, Figure)]
     assert [(f.number, f.alt) for f in figures] == [(1, "A chart"), (2, "Second")]

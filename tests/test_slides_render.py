@@ -55,7 +55,7 @@ def rendered(tmp_path_factory) -> dict[str, tuple[Presentation, pdfplumber.PDF]]
             continue  # the bundled review is not there yet: nothing of it to check
         document, _ = load_review(review, theme)
         path = folder / f"{name}.pptx"
-        path.write_bytes(render(document, load_theme(document.theme), Settings())["slides.pptx"])
+        path.write_bytes(render(document, load_theme(document.theme), Settings()).files["slides.pptx"])
         paths.append(path)
     profile = (folder / "lo-profile").as_uri()
     subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",

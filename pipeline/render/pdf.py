@@ -33,7 +33,10 @@ def render(document: Document, theme: Theme, settings: Settings) -> dict[str, by
 def html_to_pdf(html: str, document: Document, theme: Theme, settings: Settings,
                 stylesheets: list[str] | None = None) -> bytes:
     """Typeset `html` (CSS inlined, or named theme files in `stylesheets`) as a tagged PDF."""
-    return write(typeset(html, document, theme, stylesheets), html)
+    fetcher = _FolderFetcher(document.source_dir, theme.path)
+    data = write(typeset(html, document, theme, stylesheets, fetcher), html)
+    _raise_refusals(fetcher, document)  # an SVG's own images are fetched while the PDF is written
+    return data
 
 
 # WeasyPrint names an image in the PDF after a hash of its URL, so real paths would make the
@@ -60,9 +63,13 @@ class _FolderFetcher(SafeFetcher):
         return super().fetch(self.real_url(url), headers)
 
 
-def typeset(html: str, document: Document, theme: Theme, stylesheets: list[str] | None = None):
-    """The laid-out pages (a WeasyPrint document); refused fetches raise InputError."""
-    fetcher = _FolderFetcher(document.source_dir, theme.path)
+def typeset(html: str, document: Document, theme: Theme, stylesheets: list[str] | None = None,
+            fetcher: _FolderFetcher | None = None):
+    """The laid-out pages (a WeasyPrint document); refused fetches raise InputError.
+
+    Pass `fetcher` and check its refusals again after `write`: SVG images fetch theirs then.
+    """
+    fetcher = fetcher or _FolderFetcher(document.source_dir, theme.path)
     page = HTML(string=html, base_url=REVIEW_BASE, url_fetcher=fetcher)
     names = ["fonts.css"] * theme.file("fonts.css").is_file() + list(stylesheets or ())
     # WeasyPrint honours @font-face only through a FontConfiguration handed to every CSS and

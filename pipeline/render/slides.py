@@ -42,14 +42,7 @@ def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
     layout = _title_layout(deck)
     for planned in plan(document, frame):
         _add_slide(deck, layout, planned, design)
-    return _Deck({"slides.pptx": package(deck, document)}, tuple(overlong(document)))
-
-
-class _Deck(Rendered):
-    """What `render` made; indexable by file name as when it returned a dict (test_slides_render.py)."""
-
-    def __getitem__(self, name: str) -> bytes:
-        return self.files[name]
+    return Rendered({"slides.pptx": package(deck, document)}, tuple(overlong(document)))
 
 
 def _presentation(design: SlideDesign) -> PresentationType:
