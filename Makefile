@@ -26,7 +26,7 @@ FILES    := article.pdf article.html slides.pptx summary.md summary.html handout
 BUILT    := $(REVIEWS:%=out/%/.built)
 missing   = $(strip $(foreach f,$(FILES),$(if $(wildcard out/$(1)/$(f)),,$(f))))
 
-.PHONY: all pdf html slides summary handout check test bench fuzz clean setup FORCE
+.PHONY: all pdf html slides summary handout check test test-lowest test-wheel bench fuzz clean setup FORCE
 .DELETE_ON_ERROR:
 
 all: $(BUILT)
@@ -72,12 +72,19 @@ test: | $(READY)
 	@scripts/setup-system.sh $(TEST_SYSTEM)
 	$(PY) -m pytest
 
+# The suite on the lowest versions pyproject.toml allows (a venv of its own), and the package
+# installed from a wheel into a fresh venv, building a review from an empty folder.
+test-lowest:
+	scripts/test-lowest.sh
+test-wheel:
+	scripts/test-wheel.sh
+
 # Many more random mutations than the suite's 300, from a new seed each time (FUZZ_SEED=N
 # replays one); a failure names its seed and run.
 FUZZ_RUNS ?= 5000
 FUZZ_SEED ?= $(shell date +%s)
 fuzz: | $(READY)
-	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) $(PY) -m pytest -p no:randomly tests/test_fuzz.py
+	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) $(PY) -m pytest tests/test_fuzz.py
 
 bench: | $(READY)
 	$(PY) scripts/bench.py
