@@ -17,11 +17,11 @@ import textstat
 from pipeline import syllables
 from pipeline.diagnostics import Diagnostic, Diagnostics, Location
 from pipeline.model import Cite, Document, Paragraph, plain_text
+from pipeline.sentences import split_sentences
 
 syllables.install()
 
 MAX_SENTENCE_WORDS = 25
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]*[A-Z0-9])")
 _LEAK = re.compile(r"\[?@[\w{]|\*\*?\w|\w\*|`|\]\(|</?[a-z]+[ >]")
 
 
@@ -51,10 +51,6 @@ def lay_paragraphs(document: Document) -> list[Paragraph]:
     return list(summary.key_messages) + [p for s in summary.sections for p in s.paragraphs] if summary else []
 
 
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
-
-
 def _as_sentence(text: str) -> str:
     return text if text.rstrip()[-1:] in ".!?" else text.rstrip() + "."
 
@@ -81,7 +77,7 @@ def measure(document: Document) -> Scores | None:
         return None
     texts = [_as_sentence(plain_text(p.runs)) for p in lay_paragraphs(document)]
     whole = " ".join(texts)
-    split = [s for t in texts for s in sentences(t)]
+    split = [s for t in texts for s in split_sentences(t, document.lang)]
     explained, unexplained = jargon_in(whole, document)
     textstat.set_lang(syllables.english_variant(document.lang))
     return Scores(
@@ -138,7 +134,7 @@ def check(document: Document) -> list[Diagnostic]:
 
 def _check_paragraph(paragraph: Paragraph, document: Document, locator: _Locator, found: Diagnostics) -> None:
     text = plain_text(paragraph.runs)
-    for sentence in sentences(text):
+    for sentence in split_sentences(text, document.lang):
         count = textstat.lexicon_count(sentence)
         if count > MAX_SENTENCE_WORDS:
             found.warning(f"sentence of {count} words in lay text (at most {MAX_SENTENCE_WORDS}); split it: "

