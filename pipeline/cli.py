@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m pipeline",
                      description="Render a review article to PDF, HTML, slides and a plain-language summary.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,watch}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,watch,new}")
     for name, text in (("build", "check the reviews, then render their outputs into --out"),
                        ("check", "check the reviews and report problems; write nothing"),
                        ("watch", "build, then rebuild a review whenever one of its files changes")):
@@ -53,7 +53,21 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N",
                              help="processes to use: reviews in parallel, and the outputs of a review side by side "
                                   "when there are cores to spare (default: the number of cores)")
+    new = commands.add_parser("new", help="start a review from an article (Markdown, plain text or .docx)",
+                              description="start source/NAME/ (review.yaml and references.bib) from an article")
+    new.add_argument("name", type=_review_name, metavar="NAME", help="the new review's folder under source/")
+    new.add_argument("--from", dest="article", type=Path, required=True, metavar="FILE",
+                     help="the article: .md (Markdown), .txt (plain text) or .docx (Word)")
+    new.add_argument("--force", action="store_true", help="replace source/NAME if it exists")
+    new.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     return parser
+
+
+def _review_name(value: str) -> str:
+    """A review is named by a plain folder name (no path, not empty, not hidden)."""
+    if not value or value != Path(value).name or value.startswith(".") or "\\" in value:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a review name: use a plain folder name, e.g. my-review")
+    return value
 
 
 def _positive(value: str) -> int:
@@ -173,9 +187,32 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
 
 
+def _new(args: argparse.Namespace) -> int:
+    """`new NAME --from FILE`: import the article, write source/NAME, say what was found and what to add."""
+    from pipeline.importers import ImportFailed, import_article, write_review
+
+    folder = SOURCE_DIR / args.name
+    try:
+        if folder.exists() and not args.force:  # before reading: refused whatever the file holds
+            write_review(None, folder)
+        imported = import_article(args.article)
+        write_review(imported, folder, force=args.force)
+    except ImportFailed as error:
+        print(error, file=sys.stderr)
+        return EXIT_INPUT
+    for line in imported.diagnostics:
+        print(line, file=sys.stderr)
+    if not args.quiet:
+        for line in [*imported.notes, *imported.summary(folder), *(f"next: {s}" for s in imported.next_steps)]:
+            print(line, file=sys.stderr)
+    return EXIT_OK
+
+
 def _main(argv: list[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "new":
+        return _new(args)
     reviews = _review_dirs(args.reviews, parser)
     if args.command != "check":
         reviews = _check_names(reviews, parser)
