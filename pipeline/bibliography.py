@@ -19,7 +19,8 @@ from pybtex.database import BibliographyDataError, InvalidNameString, Person
 from pybtex.exceptions import PybtexError
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc import latexwalker, macrospec
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from pipeline.diagnostics import Diagnostics, Location, display_path
 from pipeline.limits import BIB_FIELD_CHARS, BIB_FILE_BYTES
@@ -30,8 +31,26 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # as sou
 pybtex.errors.set_strict_mode(True)
 
 # biblatex name → the BibTeX name used below.
-ALIASES = {"journaltitle": "journal", "location": "address", "institution": "institution",
-           "eventtitle": "booktitle", "maintitle": "booktitle"}
+ALIASES = {"journaltitle": "journal", "location": "address", "eventtitle": "booktitle", "maintitle": "booktitle"}
+# biblatex list fields: "A and B" is two items, printed "A; B" (braces keep an "and" inside a name).
+LIST_FIELDS = {"publisher", "address", "institution", "organization", "school"}
+# Bookkeeping fields that no reference list shows, by design: never warned about.
+QUIET_FIELDS = {"abstract", "keywords", "file", "owner", "timestamp", "langid", "langidopts", "hyphenation",
+                "sortname", "sortkey", "sorttitle", "sortyear", "presort", "options", "ids", "annotation", "annote",
+                "crossref", "xdata", "xref", "label", "shorthand", "shorttitle", "shortauthor", "indexsorttitle",
+                "indextitle", "date-added", "date-modified", "mendeley-tags", "groups", "entryset", "date",
+                "pagetotal", "eventdate", "venue", "urldate" }
+# Fields the styles place (each style reads every one; tests/test_citation_styles.py checks it).
+PLACED_FIELDS = {"title", "subtitle", "titleaddon", "journal", "shortjournal", "booktitle", "booksubtitle",
+                 "booktitleaddon", "year", "month", "day", "volume", "number", "pages", "edition", "publisher",
+                 "address", "institution", "school", "organization", "howpublished", "type", "doi", "url",
+                 "eprint", "eprinttype", "eprintclass", "pubstate", "note", "editortype", "urldate"}
+# biblatex crossref: a parent's fields that take another name in the child (biblatex's default inheritance).
+CROSSREF_RENAMES = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}
+PERIODICAL_RENAMES = {"title": "journal", "subtitle": "journalsubtitle"}
+NOT_INHERITED = {"ids", "crossref", "xref", "entryset", "entrysubtype", "execute", "label", "options", "presort",
+                 "related", "relatedoptions", "relatedstring", "relatedtype", "shorthand", "shorthandintro",
+                 "sortkey", "xdata"}
 # What each entry type needs to be formatted sensibly (BibTeX's own rules, biblatex's names mapped).
 REQUIRED = {
     "article": ("title", "journal", "year"),
@@ -54,7 +73,39 @@ NEEDS_AUTHOR = {"article", "incollection", "inproceedings", "phdthesis", "master
 # An entry's start, or a brace: only an '@' outside every brace starts an entry (as in BibTeX).
 _ENTRY_OR_BRACE = re.compile(r"@[ \t]*(\w+)[ \t]*([{(])[ \t]*([^,\s{}()]+)[ \t]*,|[{}]")
 _NOT_ENTRIES = {"comment", "string", "preamble"}
-_LATEX = LatexNodes2Text(math_mode="text", keep_comments=False)
+
+# biblatex's own text macros, which pylatexenc does not know: each as Unicode (or nothing, for spacing hints).
+_BIBLATEX_WITH_ARGUMENT = {"enquote": "\u201c%s\u201d", "mkbibquote": "\u201c%s\u201d", "mkbibemph": "%s",
+                           "mkbibitalic": "%s", "mkbibbold": "%s", "mkbibacro": "%s", "noopsort": "",
+                           "mkbibsuperscript": "%s", "mkbibparens": "(%s)", "mkbibbrackets": "[%s]",
+                           "textnormal": "%s", "textup": "%s", "textsl": "%s", "textsf": "%s", "texttt": "%s",
+                           "url": "%s", "nolinkurl": "%s", "mbox": "%s", "hbox": "%s"}
+_BIBLATEX_PLAIN = {"hyphen": "-", "slash": "/", "nopp": "", "adddot": ".", "addcomma": ",", "addcolon": ":",
+                   "addsemicolon": ";", "addperiod": ".", "addspace": " ", "addnbspace": "\u00a0",
+                   "addthinspace": "\u2009", "addnbthinspace": "\u202f", "texteuro": "\u20ac", "euro": "\u20ac",
+                   "textpound": "\u00a3", "S": "\u00a7", "P": "\u00b6", "textregistered": "\u00ae",
+                   "texttrademark": "\u2122", "textcopyright": "\u00a9", "textdegree": "\u00b0",
+                   "textmu": "\u00b5", "textpm": "\u00b1", "textquotesingle": "'", "textbackslash": "\\",
+                   "bibrangedash": "\u2013", "bibdatedash": "\u2013", "textendash": "\u2013",
+                   "textemdash": "\u2014", "nobreakspace": "\u00a0", "isdot": "", "bibstring": "",
+                   "relax": "", "ppspace": "\u00a0", "pno": "p.", "ppno": "pp.", "newblock": " ", "break": " "}
+
+
+def _latex_contexts():
+    """pylatexenc's parsing and text databases, both taught the biblatex macros above."""
+    walker = latexwalker.get_default_latex_context_db()
+    walker.add_context_category("biblatex", prepend=True, macros=(
+        [macrospec.MacroSpec(name, "{") for name in _BIBLATEX_WITH_ARGUMENT]
+        + [macrospec.MacroSpec(name, "") for name in _BIBLATEX_PLAIN]))
+    text = get_default_latex_context_db()
+    text.add_context_category("biblatex", prepend=True, macros=(
+        [MacroTextSpec(name, shown) for name, shown in _BIBLATEX_WITH_ARGUMENT.items()]
+        + [MacroTextSpec(name, shown) for name, shown in _BIBLATEX_PLAIN.items()]))
+    return walker, text
+
+
+_WALKER_MACROS, _TEXT_MACROS = _latex_contexts()
+_LATEX = LatexNodes2Text(latex_context=_TEXT_MACROS, math_mode="text", keep_comments=False)
 
 
 @dataclass(frozen=True)
@@ -86,6 +137,9 @@ class BibEntry:
     editors: tuple[Name, ...]
     location: Location
     raw_fields: frozenset[str] = field(default=frozenset())
+    translators: tuple[Name, ...] = ()
+    bookauthors: tuple[Name, ...] = ()
+    members: tuple["BibEntry", ...] = ()  # an @set's entries, in its order
 
     def get(self, name: str) -> str:
         return self.fields.get(name, "")
@@ -102,7 +156,7 @@ def latex_to_text(value: str) -> str:
         value = tex.sub(unicode, value)
     if not any(c in value for c in "\\{}$~-"):
         return value
-    text = _LATEX.latex_to_text(value)
+    text = _LATEX.latex_to_text(value, latex_context=_WALKER_MACROS)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -148,7 +202,8 @@ def load_bibliography(path: Path, diagnostics: Diagnostics) -> dict[str, BibEntr
     located = {key: where.get(key.lower(), Location(shown)) for key in data.entries}
     if _report_long_fields(data, located, diagnostics):
         return {}
-    return {key: _normalise(key, entry, located[key]) for key, entry in data.entries.items()}
+    return {key: _normalise(key, entry, located[key], data) for key, entry in data.entries.items()
+            if entry.type.lower() != "xdata"}  # an @xdata entry only lends its fields
 
 
 def _parse(text: str, starts: list[EntryStart], shown: str, diagnostics: Diagnostics):
@@ -224,33 +279,107 @@ def _syntax_message(error: PybtexSyntaxError, starts: list[EntryStart]) -> str:
     return f"malformed BibTeX: {reason}"
 
 
-def _normalise(key: str, entry, location: Location) -> BibEntry:
+def _normalise(key: str, entry, location: Location, data=None) -> BibEntry:
+    raw_fields, persons = _inherited(entry, data)
     fields: dict[str, str] = {}
-    for name, value in entry.fields.items():
-        name = ALIASES.get(name.lower(), name.lower())
-        raw = str(value)
-        fields[name] = raw.strip() if name in ("url", "doi") else latex_to_text(raw)
+    for name, value in raw_fields.items():
+        target = ALIASES.get(name, name)
+        if target != name and target in raw_fields:
+            target = name  # biblatex's own field wins over the alias (eventtitle beside booktitle)
+        fields[target] = _field_text(target, str(value))
     _normalise_date(fields)
     if entry.type.lower() == "thesis" and "institution" in fields:
         fields.setdefault("school", fields["institution"])
+    if fields.get("pubstate"):
+        fields["pubstate"] = PUBSTATES.get(fields["pubstate"].lower(), fields["pubstate"])
+    people = lambda role: tuple(_name(p) for p in persons.get(role, ()))  # noqa: E731
+    members = ()
+    if entry.type.lower() == "set" and data is not None:
+        wanted = [m.strip().lower() for m in raw_fields.get("entryset", "").split(",") if m.strip()]
+        by_key = {k.lower(): k for k in data.entries}
+        members = tuple(_normalise(by_key[m], data.entries[by_key[m]], location, data)
+                        for m in wanted if m in by_key)
     return BibEntry(
         key=key,
         type=entry.type.lower(),
         fields=fields,
-        authors=tuple(_name(p) for p in entry.persons.get("author", ())),
-        editors=tuple(_name(p) for p in entry.persons.get("editor", ())),
+        authors=people("author"),
+        editors=people("editor"),
         location=location,
-        raw_fields=frozenset(n.lower() for n in entry.fields),
+        raw_fields=frozenset(n.lower() for n in raw_fields),
+        translators=people("translator"),
+        bookauthors=people("bookauthor"),
+        members=members,
     )
 
 
+PUBSTATES = {"inpress": "in press", "forthcoming": "forthcoming", "inpreparation": "in preparation",
+             "submitted": "submitted", "prepublished": "prepublished"}
+
+
+def _field_text(name: str, raw: str) -> str:
+    """A field's value as text: links kept as written, list fields joined with '; ', LaTeX as Unicode."""
+    if name in ("url", "doi", "eprint", "urldate", "date"):
+        return raw.strip()
+    if name in LIST_FIELDS:
+        return "; ".join(latex_to_text(item) for item in _split_and(raw))
+    return latex_to_text(raw)
+
+
+def _split_and(raw: str) -> list[str]:
+    """A biblatex list split at each ' and ' outside braces."""
+    items, depth, start = [], 0, 0
+    for match in re.finditer(r"[{}]|\s+and\s+", raw):
+        if match.group() == "{":
+            depth += 1
+        elif match.group() == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            items.append(raw[start:match.start()])
+            start = match.end()
+    items.append(raw[start:])
+    return [item.strip() for item in items if item.strip()]
+
+
+def _inherited(entry, data) -> tuple[dict, dict]:
+    """The entry's fields and names with what its xdata and crossref parents give it (biblatex's rules)."""
+    fields = {name.lower(): value for name, value in entry.fields.items()}
+    persons = {role.lower(): people for role, people in entry.persons.items()}
+    if data is None:
+        return fields, persons
+    by_key = {k.lower(): k for k in data.entries}
+    for xdata in [x.strip().lower() for x in str(fields.get("xdata", "")).split(",") if x.strip()]:
+        if xdata in by_key:
+            _inherit(fields, persons, data.entries[by_key[xdata]], {}, data)
+    parent = str(fields.get("crossref", "")).strip().lower()
+    if parent in by_key:
+        source = data.entries[by_key[parent]]
+        renames = PERIODICAL_RENAMES if source.type.lower() == "periodical" else CROSSREF_RENAMES
+        _inherit(fields, persons, source, renames, data)
+    return fields, persons
+
+
+def _inherit(fields: dict, persons: dict, source, renames: dict, data) -> None:
+    parent_fields, parent_persons = _inherited(source, data) if source.fields.get("crossref") is None \
+        else ({n.lower(): v for n, v in source.fields.items()}, dict(source.persons))
+    for name, value in parent_fields.items():
+        target = renames.get(name, name)
+        if target not in NOT_INHERITED and target not in fields:
+            fields[target] = value
+    for role, people in parent_persons.items():
+        target = "bookauthor" if role.lower() == "author" and renames else role.lower()
+        persons.setdefault(target, people)
+
+
 def _normalise_date(fields: dict[str, str]) -> None:
-    """biblatex `date = {2020-03-01}` supplies `year` (and `month`) when they are missing."""
-    match = re.match(r"(\d{4})(?:-(\d{2}))?", fields.get("date", ""))
+    """biblatex `date = {2020-03-01}` supplies `year`, `month` and `day` when they are missing."""
+    match = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", fields.get("date", ""))
     if match and "year" not in fields:
         fields["year"] = match.group(1)
         if match.group(2):
             fields.setdefault("month", match.group(2))
+        if match.group(3):
+            fields.setdefault("day", match.group(3))
 
 
 def _name(person: Person) -> Name:

@@ -104,7 +104,7 @@ SCHEMA: dict[str, Any] = {
         "lay_summary": LAY_SUMMARY,
         "glossary": {"type": "array", "items": TERM},
         "bibliography": {**TEXT, "description": "BibTeX file in the review folder (default references.bib)."},
-        "citation_style": {"enum": ["apa", "vancouver"], "description": "Default apa."},
+        "citation_style": {"enum": ["apa", "vancouver", "ama"], "description": "Default apa."},
         "nocite": {"anyOf": [{"const": "*"}, TEXT_LIST],
                    "description": "'*' or a list of keys to list even if not cited."},
         "theme": {**TEXT, "description": "Theme folder under themes/ (default 'default')."},

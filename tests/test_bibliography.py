@@ -72,7 +72,7 @@ def test_apa_list_is_sorted_by_author(strange_apa):
     ("who2020", "World Health Organization. (2020). Guidelines on the management of PTSD (2nd ed.). WHO Press."),
     ("ng2015", "Ng, K. (2015). Pain and mood. In A. B. Brown & L. Chen (Eds.), Handbook of Psychopharmacology "
                "(pp. 33–58). Springer."),
-    ("oconnor2012", "O'Connor, S. (2012). Endorphins in the Öresund cohort [Doctoral dissertation, Lund University]."),
+    ("oconnor2012", "O'Connor, S. (2012). Endorphins in the Öresund cohort [Doctoral dissertation]. Lund University."),
     ("anon", "An undated leaflet. (n.d.)."),
 ])
 def test_apa_entries(strange_apa, key, expected):
@@ -94,14 +94,14 @@ def test_apa_citations(strange_apa):
 
 @pytest.mark.parametrize("key, expected", [
     ("muller2019", "1. Müller J, González-Pérez M, Škoda O. Effects of low-dose naltrexone on IL-6: a α-level "
-                   "analysis — revisited. Journal of Affective Disorders. 2019;245(3):101-10. "
+                   "analysis — revisited. Journal of Affective Disorders. 2019 Apr 15;245(3):101-10. "
                    "doi:10.1016/j.jad.2019.01.001"),
     ("vanderberg2018", "2. van der Berg J, de la Fontaine JP, Smith J Jr. Opioid antagonists & the ENDOGENOUS system: "
-                       "50% of the story. Br. J. Psychiatry. 2018;212:1234-45."),
+                       "50% of the story. Br. J. Psychiatry. 2018 Mar;212:1234-45."),
     ("who2020", "3. World Health Organization. Guidelines on the management of PTSD. 2nd ed. Genève: WHO Press; 2020."),
     ("consortium2021", "6. A A, B B, C C, D D, E E, F F, et al. A very large collaboration. Nature Medicine. "
                        "2021;27:e1-e9."),
-    ("nih2023", "9. Naltrexone: MedlinePlus drug information [Internet]. U.S. National Library of Medicine; 2023. "
+    ("nih2023", "9. Naltrexone: MedlinePlus drug information [Internet]. U.S. National Library of Medicine; 2023 [cited 2023 May 1]. "
                 "Available from: https://medlineplus.gov/druginfo/meds/a685041.html"),
 ])
 def test_vancouver_entries(strange_vancouver, key, expected):

@@ -1,0 +1,166 @@
+"""AMA 11th edition: superscript numbers in order of first citation; up to six authors, else three and et al."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.bibliography import BibEntry, Name
+from pipeline.citation_styles.common import (MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
+                                             edition, full_title, join, link, month_number, publisher, sentence,
+                                             type_label, web_url)
+from pipeline.citation_styles.vancouver import Vancouver
+from pipeline.model import Cite, Runs
+
+# Words AMA leaves in lower case inside a title-case title (articles, short conjunctions and prepositions).
+_MINOR = {"a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in", "of", "off",
+          "on", "per", "to", "up", "via", "with", "from", "into", "over", "vs"}
+_SUPERSCRIPT = str.maketrans("0123456789-\u2013", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b\u207b")
+
+
+def title_case(text: str) -> str:
+    """AMA's title case for books and reports: major words capitalised, words with capitals kept."""
+    words = re.split(r"(\s+|-)", text)
+    first = True
+    for i, word in enumerate(words):
+        if not word.strip() or word == "-":
+            continue
+        bare = word.strip("\"'(\u201c\u2018")
+        lead = word[:len(word) - len(bare)]
+        after_colon = i >= 2 and words[i - 2].endswith((":", ".", "?", "!"))
+        if bare and bare.islower() and (first or after_colon or bare not in _MINOR):
+            words[i] = lead + bare[0].upper() + bare[1:]
+        first = False
+    return "".join(words)
+
+
+class Ama(Vancouver):
+    """AMA 11: numbers in order of first citation, set as superscripts; journal abbreviations as given."""
+
+    name = "ama"
+    numeric = True
+    superscript = True
+    et_al_after = 6
+    et_al_first = 3
+
+    # --- in-text -----------------------------------------------------------------
+
+    def cite(self, cite: Cite, context: Context) -> Runs:
+        """Superscript numbers (until the inline model has a superscript node: Unicode superscript digits)."""
+        numbers = self._numbers(cite.items, context, dash="-")
+        runs = _superscript(join(*numbers))
+        if cite.mode == "narrative":
+            entry = context.entries[cite.items[0].key]
+            names = entry.authors or entry.editors
+            who = (f"{names[0].family} et al" if len(names) > 2 else " and ".join(n.family for n in names)) \
+                if names else f"\u201c{entry.get('title')}\u201d"
+            return join(who, runs)
+        return runs
+
+    # --- reference list ------------------------------------------------------------
+
+    def reference(self, entry: BibEntry, context: Context) -> Runs:
+        if entry.members:
+            return join(*[join("; " if i else "", self.reference(m, context)) for i, m in enumerate(entry.members)])
+        names = entry.authors or entry.editors
+        editors_only = not entry.authors and bool(entry.editors)
+        who = self.names(names) + ((", eds" if len(names) > 1 else ", ed") if editors_only else "")
+        head = f"{sentence(who)} " if names else ""
+        return join(head, self._body(entry), self._link(entry))
+
+    def names(self, names: tuple[Name, ...]) -> str:
+        parts = [compact_name(n) for n in names]
+        return ", ".join(parts[:self.et_al_first]) + ", et al" if len(parts) > self.et_al_after else ", ".join(parts)
+
+    def _is_book_like(self, entry: BibEntry) -> bool:
+        return not entry.get("journal") and entry.type not in ("online", "misc", "unpublished", "article")
+
+    def _body(self, entry: BibEntry) -> str:
+        title = full_title(entry) or "[Untitled]"
+        if entry.get("journal"):
+            return f"{sentence(title)}{self._journal(entry)}"
+        if entry.get("booktitle"):
+            return f"{sentence(title)} {self._chapter(entry)}"
+        if self._is_book_like(entry):
+            return f"{sentence(title_case(title))} {self._book(entry)}"
+        return f"{sentence(title)} {self._web(entry)}"
+
+    def _journal(self, entry: BibEntry) -> str:
+        journal = entry.get("shortjournal") or entry.get("journal")
+        if not entry.get("year"):
+            return f" {journal}." + (f" {capitalise(entry.get('pubstate'))}." if entry.get("pubstate") else "")
+        issue = f"({entry.get('number')})" if entry.get("number") else ""
+        volume = f";{entry.get('volume')}{issue}" if entry.get("volume") else f";{issue}" if issue else ""
+        pages = f":{_pages(entry.get('pages'))}" if entry.get("pages") else ""
+        return f" {journal}. {entry.get('year')}{volume}{pages}.{self._accessed(entry)}"
+
+    def _published(self, entry: BibEntry, pages: str = "") -> str:
+        who = publisher(entry) or entry.get("howpublished")
+        year = entry.get("year") or entry.get("pubstate")
+        return sentence("; ".join(filter(None, [who, year])) + (f":{pages}" if pages else ""))
+
+    def _book(self, entry: BibEntry) -> str:
+        kind = capitalise(type_label(entry)) if entry.type in ("thesis", "phdthesis", "mastersthesis") else ""
+        people = f"({self.names(entry.editors)}, {'eds' if len(entry.editors) > 1 else 'ed'})." \
+            if entry.authors and entry.editors else ""
+        extra = [people, sentence(edition(entry)) if entry.get("edition") else "",
+                 f"Vol {entry.get('volume')}." if entry.get("volume") else "", sentence(kind) if kind else "",
+                 self._published(entry)]
+        number = entry.get("number") if entry.type in ("report", "techreport") else ""
+        if number:
+            extra.append(sentence(" ".join(filter(None, [capitalise(type_label(entry)), number]))))
+        return " ".join(e for e in extra if e) + self._accessed(entry)
+
+    def _chapter(self, entry: BibEntry) -> str:
+        editors = f"{self.names(entry.editors)}, {'eds' if len(entry.editors) > 1 else 'ed'}. " if entry.editors else ""
+        book = sentence(title_case(full_title(entry, "booktitle")))
+        extra = sentence(edition(entry)) + " " if entry.get("edition") else ""
+        pages = _pages(entry.get("pages")) if entry.get("pages") else ""
+        return f"In: {editors}{book} {extra}{self._published(entry, pages)}"
+
+    def _web(self, entry: BibEntry) -> str:
+        who = publisher(entry) if entry.type == "online" else entry.get("howpublished")
+        month = month_number(entry)
+        if month and entry.get("day"):
+            date = f"{MONTHS[month - 1]} {entry.get('day').lstrip('0')}, {entry.get('year')}"
+        else:
+            date = entry.get("year")
+        date = f"Published {date}" if date and entry.type == "online" and not web_url(entry) else date
+        if date and entry.type != "online":
+            date = f"Published online {date}"
+        parts = [sentence(who) if who and entry.type == "online" else "", sentence(date) if date else ""]
+        if entry.get("note"):
+            parts.append(sentence(capitalise(entry.get("note"))))
+        return " ".join(p for p in parts if p) + self._accessed(entry)
+
+    def _accessed(self, entry: BibEntry) -> str:
+        accessed = date_parts(entry.get("urldate")) if web_url(entry) and not bare_doi(entry) else None
+        if not accessed:
+            return ""
+        y, m, d = accessed
+        return f" Accessed {MONTHS[m - 1]} {d}, {y}." if m and d else f" Accessed {y}."
+
+    def _link(self, entry: BibEntry) -> Runs:
+        doi = bare_doi(entry)
+        if doi:
+            return join(" doi:", link(f"https://doi.org/{doi}", doi))
+        url = web_url(entry)
+        return join(" ", link(url)) if link(url) else ()
+
+
+def _pages(pages: str) -> str:
+    """AMA gives both ends of a range in full, with a hyphen: 1001-1012."""
+    return re.sub(r"\s*[-\u2010-\u2015]+\s*", "-", pages.strip())
+
+
+def _superscript(runs: Runs) -> Runs:
+    from dataclasses import replace
+    from pipeline.model import RefLink, Text
+    out = []
+    for run in runs:
+        if isinstance(run, Text):
+            out.append(Text(run.text.translate(_SUPERSCRIPT)))
+        elif isinstance(run, RefLink):
+            out.append(replace(run, children=_superscript(run.children)))
+        else:
+            out.append(run)
+    return tuple(out)

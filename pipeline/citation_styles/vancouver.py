@@ -1,0 +1,143 @@
+"""Vancouver (ICMJE/NLM, Citing Medicine): numbered in order of first citation; six authors, then et al."""
+
+from __future__ import annotations
+
+from pipeline.bibliography import BibEntry, Name
+from pipeline.citation_styles.common import (MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
+                                             edition, et_al_short, full_title, join, link, month_number,
+                                             nlm_pages, publisher, ranges, sentence, type_label, web_url)
+from pipeline.model import Cite, CiteItem, RefLink, Runs, Text
+
+
+class Vancouver:
+    """Vancouver (ICMJE/NLM): numbered in order of first citation; six authors, then et al."""
+
+    name = "vancouver"
+    numeric = True
+    superscript = False
+    et_al_after = 6  # more than this many authors: the first `et_al_first`, then "et al"
+    et_al_first = 6
+
+    def prepare(self, entries: list[BibEntry], first_cited: list[str]) -> Context:
+        from pipeline.citation_styles.apa import Apa
+        rank = {key: i for i, key in enumerate(first_cited)}
+        ordered = sorted(entries, key=lambda e: (rank.get(e.key, len(rank)), Apa().sort_key(e)))
+        return Context({e.key: e for e in ordered}, {}, {e.key: i + 1 for i, e in enumerate(ordered)})
+
+    # --- in-text -----------------------------------------------------------------
+
+    def cite(self, cite: Cite, context: Context) -> Runs:
+        numbers = join(*self._numbers(cite.items, context))
+        if cite.mode == "narrative":
+            entry = context.entries[cite.items[0].key]
+            names = entry.authors or entry.editors
+            who = et_al_short(names, "and") if names else f"\u201c{entry.get('title')}\u201d"
+            return join(f"{who} [", numbers, "]")
+        return join("[", numbers, "]")
+
+    def _numbers(self, items: tuple[CiteItem, ...], context: Context, dash: str = "\u2013") -> list[Runs]:
+        if any(item.locator or item.prefix for item in items):
+            parts = []
+            for item in items:
+                text = " ".join(filter(None, [item.prefix, str(context.number[item.key])]))
+                text = f"{text}, {item.locator}" if item.locator else text
+                number = (RefLink(item.key, (Text(text),)),)
+                parts.append(number if not parts else join("; ", number))
+            return parts
+        keys = sorted({item.key for item in items}, key=lambda k: context.number[k])
+        return ranges(keys, context.number, dash, lambda k: (RefLink(k, (Text(str(context.number[k])),)),))
+
+    # --- reference list ------------------------------------------------------------
+
+    def label(self, entry: BibEntry, context: Context) -> str:
+        return f"{context.number[entry.key]}."
+
+    def reference(self, entry: BibEntry, context: Context) -> Runs:
+        if entry.members:
+            return join(*[join("; " if i else "", self.reference(m, context)) for i, m in enumerate(entry.members)])
+        names = entry.authors or entry.editors
+        role = "editor" if entry.get("editortype").lower() != "compiler" else "compiler"
+        who = self.names(names) + (f", {role}s" if len(names) > 1 else f", {role}") * bool(not entry.authors and names)
+        head = f"{sentence(who)} " if names else ""
+        runs = join(head, self._title(entry), self._source(entry), self._notes(entry))
+        return join(runs, self._link(entry))
+
+    def names(self, names: tuple[Name, ...]) -> str:
+        parts = [compact_name(n) for n in names]
+        if len(parts) > self.et_al_after:
+            return ", ".join(parts[:self.et_al_first]) + ", et al"
+        return ", ".join(parts)
+
+    def _internet(self, entry: BibEntry) -> bool:
+        return bool(web_url(entry)) and not bare_doi(entry)
+
+    def _title(self, entry: BibEntry) -> str:
+        title = full_title(entry) or "[Untitled]"
+        kind = type_label(entry) if entry.type in ("thesis", "phdthesis", "mastersthesis", "report", "techreport") \
+            else ""
+        title = title + (f" [{capitalise(kind)}]" if kind else "")
+        if self._internet(entry) and not entry.get("journal"):
+            title += " [Internet]"
+        return sentence(title)
+
+    def _date(self, entry: BibEntry, with_month: bool) -> str:
+        year = entry.get("year")
+        month = month_number(entry) if with_month else 0
+        day = entry.get("day").lstrip("0") if month else ""
+        return " ".join(filter(None, [year, MONTHS[month - 1][:3] if month else "", day]))
+
+    def _cited(self, entry: BibEntry) -> str:
+        accessed = date_parts(entry.get("urldate")) if self._internet(entry) else None
+        if not accessed:
+            return ""
+        y, m, d = accessed
+        return f"[cited {' '.join(filter(None, [str(y), MONTHS[m - 1][:3] if m else '', str(d) if d else '']))}]"
+
+    def _source(self, entry: BibEntry) -> str:
+        if entry.get("journal"):
+            return self._journal(entry)
+        where = ": ".join(filter(None, [entry.get("address"), publisher(entry) or entry.get("howpublished")]))
+        date = " ".join(filter(None, [self._date(entry, False), self._cited(entry)]))
+        container = ""
+        if entry.get("booktitle"):
+            editors = self.names(entry.editors) + (", editors. " if len(entry.editors) > 1 else ", editor. ") \
+                if entry.editors else ""
+            container = f" In: {editors}{sentence(full_title(entry, 'booktitle'))}"
+        elif entry.authors and entry.editors:
+            many = len(entry.editors) > 1
+            container = f" {self.names(entry.editors)}, {'editors' if many else 'editor'}."
+        extra = [sentence(edition(entry)) if entry.get("edition") else "",
+                 f"Vol. {entry.get('volume')}." if entry.get("volume") else ""]
+        published = "; ".join(filter(None, [where, date])) or entry.get("pubstate") or ""
+        pages = f" p. {nlm_pages(entry.get('pages'))}." if entry.get("pages") else ""
+        return "".join([container, *(" " + e for e in extra if e), f" {sentence(published)}" if published else "",
+                        pages])
+
+    def _journal(self, entry: BibEntry) -> str:
+        journal = entry.get("shortjournal") or entry.get("journal")
+        internet = " [Internet]" if self._internet(entry) else ""
+        date = " ".join(filter(None, [self._date(entry, True), self._cited(entry)]))
+        issue = f"({entry.get('number')})" if entry.get("number") else ""
+        volume = f";{entry.get('volume')}{issue}" if entry.get("volume") else f";{issue}" if issue else ""
+        pages = f":{nlm_pages(entry.get('pages'))}" if entry.get("pages") else ""
+        if not entry.get("year"):
+            state = f" {capitalise(entry.get('pubstate'))}." if entry.get("pubstate") else ""
+            return f" {journal}{internet}.{state}"
+        return f" {journal}{internet}. {date}{volume}{pages}."
+
+    def _notes(self, entry: BibEntry) -> str:
+        parts = []
+        if entry.type in ("report", "techreport") and entry.get("number"):
+            parts.append(" ".join(filter(None, [capitalise(type_label(entry)), entry.get("number")])))
+        if entry.get("note"):
+            parts.append(capitalise(entry.get("note")))
+        if entry.get("eprint") and entry.get("eprinttype").lower() in ("pmcid", "pmc") and entry.get("url"):
+            parts.append(f"PMCID: {entry.get('eprint')}")
+        return "".join(f" {sentence(p)}" for p in parts)
+
+    def _link(self, entry: BibEntry) -> Runs:
+        doi = bare_doi(entry)
+        if doi:
+            return join(" doi:", link(f"https://doi.org/{doi}", doi))
+        url = web_url(entry)
+        return join(" Available from: ", link(url)) if link(url) else ()
