@@ -7,8 +7,11 @@ Document is made.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
+from collections.abc import Callable
+from operator import attrgetter
 from pathlib import Path
 
 from pipeline import schema, themes
@@ -17,11 +20,11 @@ from pipeline.citation_styles import STYLES, Context
 from pipeline.diagnostics import Diagnostic, Diagnostics, InputError, Location
 from pipeline.inline import parse_inline
 from pipeline.model import (Author, Bibliography, Cite, Document, EvidenceTable, Figure, LaySection,
-                            LaySummary, Paragraph, Reference, Runs, Section, Study, Term, Text,
-                            citations)
+                            LaySummary, Paragraph, Reference, Runs, Section, Study, Term, citations)
 from pipeline.images import figure_problem
 from pipeline.source import REVIEW_FILE, YamlPath, YamlSource, load_yaml
 from pipeline.theme_schema import validate_theme
+from pipeline.visitor import InlineTransform, map_inline, walk_runs
 
 DEFAULT_DISCLAIMER = ("This summary is not medical advice. Talk to your doctor before you start "
                       "or stop any medicine.")
@@ -275,23 +278,19 @@ class _Builder:
 # --- citations -------------------------------------------------------------------------
 
 
+# The order a reader meets inline text, which numbers citations: fields of the Document
+# ("sections.blocks" is the body of every section in turn, before any section's key points).
+# Below each, fields are walked in the order the model declares them (pipeline.visitor.walk_runs).
+# Every field that holds runs is here or in NOT_READ (tests/test_visitor.py checks it).
+READING_ORDER = ("abstract", "sections.blocks", "key_points", "sections.key_points", "evidence",
+                 "lay_summary", "glossary")
+NOT_READ = ("bibliography",  # the reference list: formatted from the .bib, never cites
+            "figures")  # the figures of the section bodies again, already read there
+
+
 def all_runs(document: Document) -> list[Runs]:
     """Every piece of inline text in reading order: the order that numbers citations."""
-    found: list[Runs] = [p.runs for p in document.abstract]
-    for section in document.sections:
-        for block in section.blocks:
-            found.append(block.runs if isinstance(block, Paragraph) else block.caption)
-    found += [p.runs for p in document.key_points]
-    found += [p.runs for s in document.sections for p in s.key_points]
-    if document.evidence:
-        for row in document.evidence.studies:
-            found += [c for c in (row.condition, row.study, row.design, row.participants, row.duration,
-                                  row.finding) if c]
-    if document.lay_summary:
-        found += [p.runs for p in document.lay_summary.key_messages]
-        found += [p.runs for s in document.lay_summary.sections for p in s.paragraphs]
-    found += [t.meaning for t in document.glossary]
-    return found
+    return [runs for _, runs in walk_runs(document, READING_ORDER)]
 
 
 def _resolve_citations(document: Document, entries: dict[str, BibEntry], builder: _Builder) -> Document:
@@ -338,22 +337,17 @@ def _nocite(builder: _Builder, entries: dict[str, BibEntry]) -> list[str]:
     return keys
 
 
-def _map_cites(document: Document, render, bibliography: Bibliography) -> Document:
+class _FillCites(InlineTransform):
+    """Runs with every citation's text filled in by `render`."""
+
+    def __init__(self, render: Callable[[Cite], Runs] = attrgetter("runs")):
+        self.render = render
+
+    def visit_cite(self, node: Cite) -> Runs:
+        return (dataclasses.replace(node, runs=self.render(node)),)
+
+
+def _map_cites(document: Document, render: Callable[[Cite], Runs], bibliography: Bibliography) -> Document:
     """The same document with every citation's text filled in by `render`."""
-    import dataclasses
-
-    def fill(value):
-        if isinstance(value, Cite):
-            return dataclasses.replace(value, runs=render(value))
-        if isinstance(value, Text) or value is None or isinstance(value, (str, int, float, Path)):
-            return value
-        if isinstance(value, tuple):
-            return tuple(fill(v) for v in value)
-        if dataclasses.is_dataclass(value):
-            changes = {f.name: fill(getattr(value, f.name)) for f in dataclasses.fields(value)
-                       if f.name not in ("location", "date")}
-            return dataclasses.replace(value, **changes)
-        return value
-
-    filled = fill(document)
+    filled = map_inline(document, _FillCites(render).visit)
     return dataclasses.replace(filled, bibliography=bibliography)

@@ -74,32 +74,21 @@ class Cite:
     runs: Runs = ()
 
 
+# Every inline node type, listed once: the visitors (pipeline/visitor.py) dispatch on exactly these.
 Inline = Union[Text, Emph, Strong, Link, RefLink, Cite]
 Runs = tuple[Inline, ...]
 
 
-def plain_text(runs: Runs) -> str:
-    """The runs as plain text, citations as their rendered text."""
-    parts: list[str] = []
-    for run in runs:
-        if isinstance(run, Text):
-            parts.append(run.text)
-        elif isinstance(run, Cite):
-            parts.append(plain_text(run.runs))
-        else:
-            parts.append(plain_text(run.children))
-    return "".join(parts)
+def plain_text(runs: Runs | None) -> str:
+    """The runs as plain text, citations as their rendered text (`pipeline.visitor.PlainText`)."""
+    from pipeline.visitor import PlainText  # late: the visitors import the node types from here
+    return PlainText().visit(runs)
 
 
-def citations(runs: Runs) -> list[Cite]:
-    """Every citation in the runs, in reading order."""
-    found: list[Cite] = []
-    for run in runs:
-        if isinstance(run, Cite):
-            found.append(run)
-        elif not isinstance(run, Text):
-            found.extend(citations(run.children))
-    return found
+def citations(runs: Runs | None) -> list[Cite]:
+    """Every citation in the runs, in reading order (`pipeline.visitor.Citations`)."""
+    from pipeline.visitor import Citations  # late: the visitors import the node types from here
+    return Citations().visit(runs)
 
 
 # --- blocks ------------------------------------------------------------------

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.model import Cite, Runs, Text
+from pipeline.model import Runs
+from pipeline.visitor import PlainText
 
 _TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[^\W\d_]+(?:[-'’][^\W\d_]+)*|[^\s\w]")
 CITE_MARK = "\ufffc"  # stands for a citation, so numbers on either side never join through it
@@ -101,17 +102,16 @@ class _Token:
     end: int
 
 
+class _CitesMarked(PlainText):
+    """Plain text with each citation replaced by one mark, so numbers in citations are skipped."""
+
+    def visit_cite(self, node) -> str:
+        return f" {CITE_MARK} "
+
+
 def text_of(runs: Runs) -> str:
     """The runs as plain text with each citation replaced by one mark: numbers in citations are skipped."""
-    parts: list[str] = []
-    for run in runs:
-        if isinstance(run, Text):
-            parts.append(run.text)
-        elif isinstance(run, Cite):
-            parts.append(f" {CITE_MARK} ")
-        else:
-            parts.append(text_of(run.children))
-    return "".join(parts)
+    return _CitesMarked().visit(runs)
 
 
 def extract(source: Runs | str) -> list[Quantity]:

@@ -20,7 +20,8 @@ from typing import NamedTuple
 
 from fontTools.ttLib import TTFont
 
-from pipeline.model import Cite, Emph, Link, RefLink, Runs, Strong, Text
+from pipeline.model import Runs
+from pipeline.visitor import InlineVisitor
 
 WIDTH_SLACK = 1.04  # measured widths are inflated by this much: rounding and shaping differences
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -122,17 +123,34 @@ class Para:
         return "".join(s.text for s in self.spans)
 
 
+class SlideSpans(InlineVisitor[tuple[Span, ...]]):
+    """Inline runs as styled spans: emphasis italic, strong bold, links and citations as their text."""
+
+    def __init__(self, bold: bool = False, italic: bool = False):
+        self.bold = bold
+        self.italic = italic
+
+    def combine(self, parts: list[tuple[Span, ...]]) -> tuple[Span, ...]:
+        return _merged([span for part in parts for span in part])
+
+    def visit_text(self, node) -> tuple[Span, ...]:
+        return (Span(clean(node.text), self.bold, self.italic),)
+
+    def visit_emph(self, node) -> tuple[Span, ...]:
+        return SlideSpans(self.bold, True).visit_children(node)
+
+    def visit_strong(self, node) -> tuple[Span, ...]:
+        return SlideSpans(True, self.italic).visit_children(node)
+
+    def visit_cite(self, node) -> tuple[Span, ...]:
+        return self.visit(node.runs)
+
+    visit_link = visit_reflink = InlineVisitor.visit_children
+
+
 def spans(runs: Runs | None, bold: bool = False, italic: bool = False) -> tuple[Span, ...]:
-    """Inline runs as styled spans: emphasis italic, strong bold, citations as their text."""
-    found: list[Span] = []
-    for run in runs or ():
-        if isinstance(run, Text):
-            found.append(Span(clean(run.text), bold, italic))
-        elif isinstance(run, Cite):
-            found.extend(spans(run.runs, bold, italic))
-        elif isinstance(run, (Emph, Strong, Link, RefLink)):
-            found.extend(spans(run.children, bold or isinstance(run, Strong), italic or isinstance(run, Emph)))
-    return _merged(found)
+    """Inline runs as styled spans (see `SlideSpans`)."""
+    return SlideSpans(bold, italic).visit(runs)
 
 
 def _merged(found: list[Span]) -> tuple[Span, ...]:

@@ -14,30 +14,40 @@ from urllib.parse import quote
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from pipeline.model import Cite, Emph, Link, RefLink, Runs, Strong, Text, plain_text
+from pipeline.model import Runs, plain_text
 from pipeline.themes import Theme
+from pipeline.visitor import InlineVisitor
+
+
+class HtmlWriter(InlineVisitor[Markup]):
+    """Runs as HTML: text escaped, citations as links to `#ref-<key>` (Pandoc's convention)."""
+
+    def combine(self, parts: list[Markup]) -> Markup:
+        return Markup("").join(parts)
+
+    def visit_text(self, node) -> Markup:
+        return escape(node.text)
+
+    def visit_emph(self, node) -> Markup:
+        return Markup("<em>%s</em>") % self.visit_children(node)
+
+    def visit_strong(self, node) -> Markup:
+        return Markup("<strong>%s</strong>") % self.visit_children(node)
+
+    def visit_link(self, node) -> Markup:
+        return Markup('<a href="%s">%s</a>') % (node.url, self.visit_children(node))
+
+    def visit_reflink(self, node) -> Markup:
+        return Markup('<a class="cite" href="#ref-%s">%s</a>') % (node.key, self.visit_children(node))
+
+    def visit_cite(self, node) -> Markup:
+        keys = " ".join(item.key for item in node.items)
+        return Markup('<span class="citation" data-cites="%s">%s</span>') % (keys, self.visit(node.runs))
 
 
 def runs_to_html(runs: Runs | None) -> Markup:
-    """Runs as HTML: text escaped, citations as links to `#ref-<key>` (Pandoc's convention)."""
-    return Markup("").join(_run_html(run) for run in runs or ())
-
-
-def _run_html(run) -> Markup:
-    if isinstance(run, Text):
-        return escape(run.text)
-    if isinstance(run, Emph):
-        return Markup("<em>%s</em>") % runs_to_html(run.children)
-    if isinstance(run, Strong):
-        return Markup("<strong>%s</strong>") % runs_to_html(run.children)
-    if isinstance(run, Link):
-        return Markup('<a href="%s">%s</a>') % (run.url, runs_to_html(run.children))
-    if isinstance(run, RefLink):
-        return Markup('<a class="cite" href="#ref-%s">%s</a>') % (run.key, runs_to_html(run.children))
-    if isinstance(run, Cite):
-        keys = " ".join(item.key for item in run.items)
-        return Markup('<span class="citation" data-cites="%s">%s</span>') % (keys, runs_to_html(run.runs))
-    raise TypeError(f"unknown inline run {run!r}")
+    """Runs as HTML (see `HtmlWriter`)."""
+    return HtmlWriter().visit(runs)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|&~])")
@@ -56,24 +66,32 @@ def markdown_line(text: str | None) -> str:
     return escape_markdown(" ".join((text or "").split()))
 
 
-def runs_to_markdown(runs: Runs | None) -> str:
+class MarkdownWriter(InlineVisitor[str]):
     """Runs as Markdown: text with Markdown's special characters escaped, so it stays text."""
-    return "".join(_run_markdown(run) for run in runs or ())
+
+    def visit_text(self, node) -> str:
+        return escape_markdown(node.text)
+
+    def visit_emph(self, node) -> str:
+        return f"*{self.visit_children(node)}*"
+
+    def visit_strong(self, node) -> str:
+        return f"**{self.visit_children(node)}**"
+
+    def visit_link(self, node) -> str:
+        url = _URL_UNSAFE.sub(lambda m: quote(m.group(0)), node.url)
+        return f"[{self.visit_children(node)}](<{url}>)"
+
+    def visit_reflink(self, node) -> str:
+        return self.visit_children(node)  # its text: no reference list to point at in Markdown
+
+    def visit_cite(self, node) -> str:
+        return self.visit(node.runs)
 
 
-def _run_markdown(run) -> str:
-    if isinstance(run, Text):
-        return escape_markdown(run.text)
-    if isinstance(run, Emph):
-        return f"*{runs_to_markdown(run.children)}*"
-    if isinstance(run, Strong):
-        return f"**{runs_to_markdown(run.children)}**"
-    if isinstance(run, Link):
-        url = _URL_UNSAFE.sub(lambda m: quote(m.group(0)), run.url)
-        return f"[{runs_to_markdown(run.children)}](<{url}>)"
-    if isinstance(run, Cite):
-        return runs_to_markdown(run.runs)
-    return runs_to_markdown(run.children)  # RefLink: its text
+def runs_to_markdown(runs: Runs | None) -> str:
+    """Runs as Markdown (see `MarkdownWriter`)."""
+    return MarkdownWriter().visit(runs)
 
 
 @lru_cache(maxsize=8)
