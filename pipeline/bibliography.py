@@ -32,6 +32,8 @@ pybtex.errors.set_strict_mode(True)
 
 # biblatex name → the BibTeX name used below.
 ALIASES = {"journaltitle": "journal", "location": "address", "eventtitle": "booktitle", "maintitle": "booktitle"}
+# biblatex name lists beyond author and editor.
+NAME_FIELDS = ("translator", "bookauthor")
 # biblatex list fields: "A and B" is two items, printed "A; B" (braces keep an "and" inside a name).
 LIST_FIELDS = {"publisher", "address", "institution", "organization", "school"}
 # Bookkeeping fields that no reference list shows, by design: never warned about.
@@ -44,7 +46,8 @@ QUIET_FIELDS = {"abstract", "keywords", "file", "owner", "timestamp", "langid", 
 PLACED_FIELDS = {"title", "subtitle", "titleaddon", "journal", "shortjournal", "booktitle", "booksubtitle",
                  "booktitleaddon", "year", "month", "day", "volume", "number", "pages", "edition", "publisher",
                  "address", "institution", "school", "organization", "howpublished", "type", "doi", "url",
-                 "eprint", "eprinttype", "eprintclass", "pubstate", "note", "editortype", "urldate"}
+                 "eprint", "eprinttype", "eprintclass", "pubstate", "note", "editortype", "urldate",
+                 "translator", "bookauthor"}
 # biblatex crossref: a parent's fields that take another name in the child (biblatex's default inheritance).
 CROSSREF_RENAMES = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}
 PERIODICAL_RENAMES = {"title": "journal", "subtitle": "journalsubtitle"}
@@ -66,9 +69,13 @@ REQUIRED = {
     "report": ("title", "institution", "year"),
     "manual": ("title",),
     "unpublished": ("title",),
-    "online": ("title",),
+    "online": ("title", "url"),
+    "collection": ("title", "year"),
+    "proceedings": ("title", "year"),
     "misc": ("title",),
 }
+# A required field another one can stand in for: a publication state instead of a year, an eprint for a url.
+STANDS_IN = {"year": ("year", "pubstate"), "url": ("url", "eprint", "doi")}
 NEEDS_AUTHOR = {"article", "incollection", "inproceedings", "phdthesis", "mastersthesis", "thesis"}
 # An entry's start, or a brace: only an '@' outside every brace starts an entry (as in BibTeX).
 _ENTRY_OR_BRACE = re.compile(r"@[ \t]*(\w+)[ \t]*([{(])[ \t]*([^,\s{}()]+)[ \t]*,|[{}]")
@@ -292,6 +299,10 @@ def _normalise(key: str, entry, location: Location, data=None) -> BibEntry:
         fields.setdefault("school", fields["institution"])
     if fields.get("pubstate"):
         fields["pubstate"] = PUBSTATES.get(fields["pubstate"].lower(), fields["pubstate"])
+    for role in NAME_FIELDS:  # pybtex splits only author and editor into people
+        if role in fields and role not in persons:
+            persons[role] = [Person(p) for p in _split_and(str(raw_fields[role]))]
+            del fields[role]
     people = lambda role: tuple(_name(p) for p in persons.get(role, ()))  # noqa: E731
     members = ()
     if entry.type.lower() == "set" and data is not None:
@@ -391,8 +402,8 @@ def _name(person: Person) -> Name:
 
 def check_entry(entry: BibEntry, diagnostics: Diagnostics) -> None:
     """Warn where an entry lacks what its type needs to be formatted."""
-    needed = REQUIRED.get(entry.type, ("title",))
-    missing = [f for f in needed if not entry.get(f)]
+    needed = REQUIRED.get(entry.type, () if entry.type == "set" else ("title",))
+    missing = [f for f in needed if not any(entry.get(g) for g in STANDS_IN.get(f, (f,)))]
     if not entry.authors and not entry.editors and entry.type in NEEDS_AUTHOR:
         missing.insert(0, "author")
     if entry.type == "book" and not entry.get("publisher"):
@@ -401,6 +412,20 @@ def check_entry(entry: BibEntry, diagnostics: Diagnostics) -> None:
         names = ", ".join(f"'{m}'" for m in missing)
         diagnostics.warning(f"entry '{entry.key}' (@{entry.type}) lacks {names}; "
                             "its reference will be incomplete", entry.location)
+    unplaced = sorted(unplaced_fields(entry))
+    if unplaced:
+        names = ", ".join(f"'{f}'" for f in unplaced)
+        diagnostics.warning(f"entry '{entry.key}' (@{entry.type}): no citation style shows {names}; "
+                            "the reference list leaves it out", entry.location)
+
+
+def unplaced_fields(entry: BibEntry) -> set[str]:
+    """The entry's fields that no style prints (bookkeeping fields such as 'abstract' aside)."""
+    given = {ALIASES.get(name, name) for name in entry.raw_fields} | set(entry.fields)
+    if entry.type in ("set", "xdata"):
+        return set()
+    return {name for name in given if name not in PLACED_FIELDS and name not in QUIET_FIELDS
+            and name not in NAME_FIELDS and name not in ("author", "editor")}
 
 
 def sort_key(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.bibliography import BibEntry, Name
-from pipeline.citation_styles.common import (MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
+from pipeline.citation_styles.common import (set_members, end, eprint_class, MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
                                              edition, full_title, join, link, month_number, publisher, sentence,
                                              type_label, web_url)
 from pipeline.citation_styles.vancouver import Vancouver
@@ -60,7 +60,7 @@ class Ama(Vancouver):
 
     def reference(self, entry: BibEntry, context: Context) -> Runs:
         if entry.members:
-            return join(*[join("; " if i else "", self.reference(m, context)) for i, m in enumerate(entry.members)])
+            return set_members(self, entry, context)
         names = entry.authors or entry.editors
         editors_only = not entry.authors and bool(entry.editors)
         who = self.names(names) + ((", eds" if len(names) > 1 else ", ed") if editors_only else "")
@@ -100,7 +100,7 @@ class Ama(Vancouver):
 
     def _book(self, entry: BibEntry) -> str:
         kind = capitalise(type_label(entry)) if entry.type in ("thesis", "phdthesis", "mastersthesis") else ""
-        people = f"({self.names(entry.editors)}, {'eds' if len(entry.editors) > 1 else 'ed'})." \
+        people = f"({self.names(entry.editors)}, {'eds.' if len(entry.editors) > 1 else 'ed.'})." \
             if entry.authors and entry.editors else ""
         extra = [people, sentence(edition(entry)) if entry.get("edition") else "",
                  f"Vol {entry.get('volume')}." if entry.get("volume") else "", sentence(kind) if kind else "",
@@ -144,7 +144,7 @@ class Ama(Vancouver):
         if doi:
             return join(" doi:", link(f"https://doi.org/{doi}", doi))
         url = web_url(entry)
-        return join(" ", link(url)) if link(url) else ()
+        return join(" ", link(url), eprint_class(entry)) if link(url) else ()
 
 
 def _pages(pages: str) -> str:

@@ -7,10 +7,10 @@ from itertools import groupby
 from string import ascii_lowercase
 
 from pipeline.bibliography import BibEntry, Name, sort_key
-from pipeline.citation_styles.common import (MONTHS, Context, bare_doi, capitalise, date_parts, edition, en_dash,
+from pipeline.citation_styles.common import (set_members, end, eprint_class, MONTHS, Context, bare_doi, capitalise, date_parts, edition, en_dash,
                                              et_al_short, full_title, is_corporate, join, link, month_number,
                                              publisher, sentence, type_label, web_url)
-from pipeline.model import Cite, CiteItem, Emph, RefLink, Runs, Text
+from pipeline.model import Cite, CiteItem, Emph, RefLink, Runs, Text, plain_text as plain
 
 CONTAINER_PARTS = ("article", "incollection", "inproceedings", "conference", "inbook")
 
@@ -32,7 +32,8 @@ class Apa:
         return Context({e.key: e for e in ordered}, suffix, {})
 
     def sort_key(self, entry: BibEntry) -> tuple:
-        names = [(sort_key(n.family), sort_key(n.given)) for n in entry.authors or entry.editors]
+        names = [(sort_key(n.family), sort_key(n.given))
+                 for n in entry.authors or entry.editors or self._group_author(entry)]
         title = re.sub(r"^(the|a|an) ", "", sort_key(entry.get("title")))
         return (names or [(title, "")], entry.get("year") or "9999", title)
 
@@ -40,7 +41,7 @@ class Apa:
         return (self._short_author(entry, "&"), entry.get("year"))
 
     def _short_author(self, entry: BibEntry, conjunction: str) -> str:
-        names = entry.authors or entry.editors
+        names = entry.authors or entry.editors or self._group_author(entry)
         return et_al_short(names, conjunction) if names else f"\u201c{entry.get('title')}\u201d"
 
     def year(self, entry: BibEntry, context: Context) -> str:
@@ -89,9 +90,9 @@ class Apa:
 
     def reference(self, entry: BibEntry, context: Context) -> Runs:
         if entry.members:
-            return join(*[join("; " if i else "", self.reference(m, context)) for i, m in enumerate(entry.members)])
+            return set_members(self, entry, context)
         date = f"({self._date(entry, context)})."
-        names = entry.authors or entry.editors
+        names = entry.authors or entry.editors or self._group_author(entry)
         editors_only = not entry.authors and entry.editors
         title = self._title(entry)
         if names:
@@ -101,6 +102,11 @@ class Apa:
         else:
             head = join(title, " ", date)
         return join(head, self._source(entry), self._note(entry), self._tail(entry))
+
+    def _group_author(self, entry: BibEntry) -> tuple[Name, ...]:
+        """A web page without author is by the organization that publishes it (APA 7, 9.7)."""
+        organization = entry.get("organization") if entry.type == "online" else ""
+        return (Name(organization),) if organization else ()
 
     def _editor_role(self, entry: BibEntry, count: int) -> str:
         if entry.get("editortype").lower() == "compiler":
@@ -139,7 +145,7 @@ class Apa:
         described = self._description(entry)
         extra = self._title_note(entry)
         runs = join((Emph((Text(title),)),), f" ({extra})" if extra else "", f" [{described}]" if described else "")
-        return join(runs, ".")
+        return join(runs, end(plain(runs)))
 
     def _description(self, entry: BibEntry) -> str:
         """The bracketed description after a title: thesis kind (with school), report type, manuscript."""
@@ -197,7 +203,8 @@ class Apa:
         who = publisher(entry) or entry.get("howpublished")
         if entry.type == "unpublished" or self._thesis_kind(entry) and (web_url(entry) or bare_doi(entry)):
             who = ""
-        if who and entry.authors and who == entry.authors[0].family and is_corporate(entry.authors[0]):
+        names = entry.authors or self._group_author(entry)
+        if who and names and who == names[0].family and is_corporate(names[0]):
             who = ""  # APA 7: a group author who also published the work is not repeated
         return (Text(" " + sentence(who)),) if who else ()
 
@@ -219,7 +226,7 @@ class Apa:
         elif entry.bookauthors:
             who = f"{self._initials_first(entry.bookauthors)}, "
         note = [edition(entry) if entry.get("edition") else "",
-                f"pp. {en_dash(entry.get('pages'))}" if entry.get("pages") else ""]
+                self._pages(entry)]
         shown = ", ".join(n for n in note if n)
         who_published = publisher(entry)
         return join(f" In {who}", (Emph((Text(full_title(entry, "booktitle")),)),),
@@ -240,4 +247,8 @@ class Apa:
         if accessed:
             y, m, d = accessed
             return join(f" Retrieved {MONTHS[m - 1]} {d}, {y}, from ", shown)
-        return join(" ", shown)
+        return join(" ", shown, eprint_class(entry))
+
+    def _pages(self, entry: BibEntry) -> str:
+        pages = en_dash(entry.get("pages"))
+        return "" if not pages else f"pp. {pages}" if "\u2013" in pages or "," in pages else f"p. {pages}"

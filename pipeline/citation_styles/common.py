@@ -77,7 +77,24 @@ def full_title(entry: BibEntry, field: str = "title") -> str:
     if subtitle:
         title = f"{title.rstrip(':')}: {capitalise(subtitle)}" if title else capitalise(subtitle)
     addon = entry.get(f"{prefix}titleaddon")
-    return f"{sentence(title)} {capitalise(addon)}" if addon and title else title or addon
+    title = f"{sentence(title)} {capitalise(addon)}" if addon and title else title or addon
+    return re.sub(r"(: )([a-z])", lambda m: m.group(1) + m.group(2).upper(), title)  # capital after a colon
+
+
+def end(text: str) -> str:
+    """A full stop after text, unless it already ends in ".", "?" or "!"."""
+    return "" if text.rstrip().endswith((".", "?", "!")) else "."
+
+
+def set_members(style, entry: BibEntry, context: Context) -> Runs:
+    """An @set as biblatex prints it: its entries in turn, separated by semicolons."""
+    parts = []
+    for i, member in enumerate(entry.members):
+        runs = style.reference(member, context)
+        if i < len(entry.members) - 1 and runs and isinstance(runs[-1], Text):
+            runs = runs[:-1] + (Text(runs[-1].text.rstrip(".")),)
+        parts.append(join("; " if i else "", runs))
+    return join(*parts)
 
 
 def date_parts(value: str) -> tuple[int, int, int] | None:
@@ -109,6 +126,12 @@ def eprint_url(entry: BibEntry) -> str:
 def web_url(entry: BibEntry) -> str:
     """The entry's address: its url, else the address of its eprint."""
     return entry.get("url").strip() or eprint_url(entry)
+
+
+def eprint_class(entry: BibEntry) -> str:
+    """An arXiv class after the link, as biblatex prints it: " [cs.LG]"."""
+    shown = entry.get("eprintclass") if eprint_url(entry) and not entry.get("url") else ""
+    return f" [{shown}]" if shown else ""
 
 
 def link(url: str, shown: str | None = None) -> Runs:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.bibliography import BibEntry, Name
-from pipeline.citation_styles.common import (MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
+from pipeline.citation_styles.common import (set_members, end, eprint_class, MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
                                              edition, et_al_short, full_title, join, link, month_number,
                                              nlm_pages, publisher, ranges, sentence, type_label, web_url)
 from pipeline.model import Cite, CiteItem, RefLink, Runs, Text
@@ -54,7 +54,7 @@ class Vancouver:
 
     def reference(self, entry: BibEntry, context: Context) -> Runs:
         if entry.members:
-            return join(*[join("; " if i else "", self.reference(m, context)) for i, m in enumerate(entry.members)])
+            return set_members(self, entry, context)
         names = entry.authors or entry.editors
         role = "editor" if entry.get("editortype").lower() != "compiler" else "compiler"
         who = self.names(names) + (f", {role}s" if len(names) > 1 else f", {role}") * bool(not entry.authors and names)
@@ -140,4 +140,4 @@ class Vancouver:
         if doi:
             return join(" doi:", link(f"https://doi.org/{doi}", doi))
         url = web_url(entry)
-        return join(" Available from: ", link(url)) if link(url) else ()
+        return join(" Available from: ", link(url), eprint_class(entry)) if link(url) else ()

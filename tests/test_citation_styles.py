@@ -1,0 +1,172 @@
+"""The three citation styles on the bundled review (AMA's golden strings) and on the biblatex fixture.
+
+The fixture tests/fixtures/biblatex-coverage/references.bib has every biblatex type
+and field the styles place; here: no TeX reaches a reference, no field is lost
+silently (printed, or named in a warning at its entry), and an entry that lacks
+what its type needs is a warning at its line.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import FIXTURES
+from pipeline.bibliography import PLACED_FIELDS, check_entry, latex_to_text, load_bibliography
+from pipeline.citation_styles import STYLES
+from pipeline.citation_styles.ama import title_case
+from pipeline.citation_styles.common import edition, ordinal
+from pipeline.diagnostics import Diagnostics
+from pipeline.model import plain_text
+from test_citations_bundled import citing_review
+
+COVERAGE = FIXTURES / "biblatex-coverage" / "references.bib"
+
+AMA = [
+    "1. Volpicelli JR, Alterman AI, Hayashida M, O'Brien CP. Naltrexone in the treatment of alcohol dependence. "
+    "Archives of General Psychiatry. 1995;49(11):876-880.",
+    "2. Toljan K, Vrooman B. Low-dose naltrexone (LDN)—Review of therapeutic utilization. Medical Sciences. "
+    "2018;6(4):82.",
+    "3. Younger J, Mackey S. Fibromyalgia symptoms are reduced by low-dose naltrexone: A pilot study. Pain Medicine. "
+    "2009;10(4):663-672.",
+    "4. Rahn KA, McLaughlin PJ, Zagon IS. Prevention and diminished expression of experimental autoimmune "
+    "encephalomyelitis by low-dose naltrexone (LDN) or opioid growth factor (OGF) for an extended period: "
+    "Therapeutic implications for multiple sclerosis. Brain Research Bulletin. 2016;120:143-152.",
+    "5. Mischoulon D, Hylek L, Yeung AS, et al. A double-blind, randomized, placebo-controlled, parallel-group, pilot "
+    "study of the safety and efficacy of low-dose naltrexone for symptoms of major depressive disorder. Journal of "
+    "Affective Disorders. 2021;281:424-431.",
+    "6. Eshghi E, Hosseininejad SM, Kamali M. The effect of low-dose naltrexone on depression and pain in patients "
+    "with treatment-resistant depression: A case series. Iranian Journal of Psychiatry. 2020;15(1):84-87.",
+    "7. Chopra P, Caldito G. Low-dose naltrexone for treatment of multiple sclerosis: A retrospective chart review of "
+    "safety and tolerability. Journal of Clinical Psychopharmacology. 2019;39(5):489-491.",
+    "8. Younger J, Parkitny L, McLain D. The use of low-dose naltrexone (LDN) as a novel anti-inflammatory treatment "
+    "for chronic pain. Clinical Rheumatology. 2014;33(4):451-459.",
+    "9. Brown N, Panksepp J. Low-dose naltrexone for disease prevention and quality of life. Medical Hypotheses. "
+    "2009;72(3):333-337.",
+    "10. Younger J, Noor N, McCue R, Mackey S. Low-dose naltrexone for the treatment of fibromyalgia: Findings of a "
+    "small, randomized, double-blind, placebo-controlled, counterbalanced, crossover trial assessing daily pain "
+    "levels. Arthritis & Rheumatism. 2014;65(2):529-538.",
+]
+
+
+def test_ama_reference_list(tmp_path):
+    document = citing_review(tmp_path, "ama")
+    assert [f"{r.label} {plain_text(r.runs)}" for r in document.bibliography.references] == AMA
+
+
+def test_ama_in_text_is_superscript_numbers(tmp_path):
+    texts = [plain_text(p.runs) for p in citing_review(tmp_path, "ama").sections[0].paragraphs]
+    assert texts[0] == "\u00b9 and Volpicelli et al\u00b9."
+    assert texts[1] == "\u00b2 and Toljan and Vrooman\u00b2."
+    assert texts[-1] == "\u2078,\u00b9\u2070"
+
+
+def test_ama_lists_three_authors_then_et_al_beyond_six():
+    entries = load_bibliography(COVERAGE, Diagnostics())
+    ama = STYLES["ama"]
+    context = ama.prepare(list(entries.values()), [])
+    text = lambda key: plain_text(ama.reference(entries[key], context))  # noqa: E731
+    assert text("art-six").startswith("Park R, Quinn S, Reed T, Shaw U, Tate V, Uddin W. ")
+    assert text("art-seven").startswith("Ito K, Jain L, Khan M, et al. ")
+    assert text("art-eight") == ("Adams A, Baker B, Clark C, et al. A multicentre trial of low-dose naltrexone. "
+                                 "Lancet. 2021;397(10278):1001-1012. doi:10.1016/S0140-6736(21)00001-1")
+
+
+@pytest.fixture(scope="module")
+def coverage():
+    diagnostics = Diagnostics()
+    entries = load_bibliography(COVERAGE, diagnostics)
+    assert diagnostics.items == []
+    return entries
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_no_tex_reaches_a_reference(coverage, style):
+    chosen = STYLES[style]
+    context = chosen.prepare(list(coverage.values()), [])
+    for key, entry in coverage.items():
+        text = plain_text(chosen.reference(entry, context))
+        assert not re.search(r"[\\{}$]|--|~|``|''", text.replace("$:", "")), (key, text)
+
+
+KEY_TEXT_FIELDS = ("title", "subtitle", "titleaddon", "booktitle", "volume", "number", "note", "eprint", "type")
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_every_placed_field_is_printed(coverage, style):
+    """A field a style places shows in its text (one that reads it differently is named here, with why)."""
+    chosen = STYLES[style]
+    context = chosen.prepare(list(coverage.values()), [])
+    lost = []
+    for key, entry in coverage.items():
+        text = plain_text(chosen.reference(entry, context)).casefold()
+        for name in KEY_TEXT_FIELDS:
+            value = entry.get(name).casefold()
+            if value and name == "type":
+                continue  # localisation keys (phdthesis, mathesis) print as words
+            if value and value not in text and value.split(":")[0] not in text:
+                lost.append((key, name, value))
+    assert lost == []
+
+
+def test_unplaced_fields_and_missing_fields_are_warnings_at_the_entry():
+    diagnostics = Diagnostics()
+    entries = load_bibliography(COVERAGE, diagnostics)
+    for entry in entries.values():
+        check_entry(entry, diagnostics)
+    assert [str(d) for d in diagnostics.items] == [
+        "tests/fixtures/biblatex-coverage/references.bib:318:1: warning: entry 'book-isbn' (@book): no citation "
+        "style shows 'isbn'; the reference list leaves it out",
+        "tests/fixtures/biblatex-coverage/references.bib:645:1: warning: entry 'inproc-eventtitle' "
+        "(@inproceedings): no citation style shows 'eventtitle'; the reference list leaves it out"]
+
+
+def test_an_article_without_journal_and_a_book_without_publisher_are_named(tmp_path):
+    bib = tmp_path / "r.bib"
+    bib.write_text("@article{a, author={A, B}, title={T}, date={2020}}\n\n@book{b, author={C, D}, title={U}, "
+                   "date={2021}}\n")
+    diagnostics = Diagnostics()
+    for entry in load_bibliography(bib, diagnostics).values():
+        check_entry(entry, diagnostics)
+    assert [d.message for d in diagnostics.items] == [
+        "entry 'a' (@article) lacks 'journal'; its reference will be incomplete",
+        "entry 'b' (@book) lacks 'publisher'; its reference will be incomplete"]
+    assert [d.location.line for d in diagnostics.items] == [1, 3]
+
+
+def test_crossref_and_xdata_are_inherited(coverage):
+    chapter = coverage["inc-pain"]
+    assert (chapter.get("booktitle"), chapter.get("booksubtitle"), chapter.get("publisher")) == \
+        ("Handbook of psychopharmacology", "Methods and practice", "Springer")
+    assert [e.family for e in chapter.editors] == ["Brown", "Chen"]
+    assert coverage["inbook-crossref"].bookauthors[0].family == "Wolfe"
+    assert coverage["book-xdata"].get("publisher") == "Wiley"
+    assert "xd-wiley" not in coverage  # an @xdata entry lends fields; it is not a reference
+
+
+@pytest.mark.parametrize("tex, text", [
+    (r"methodology\hyphen{}independent", "methodology-independent"),
+    (r"\enquote{Low} doses", "\u201cLow\u201d doses"),
+    (r"opioid\slash{}non\hyphen{}opioid", "opioid/non-opioid"),
+    (r"\texteuro{}5 \textendash{} \textemdash{} \mkbibemph{x}", "\u20ac5 \u2013 \u2014 x"),
+    (r"\mkbibquote{q} \S\,2", "\u201cq\u201d \u00a7 2"),
+])
+def test_biblatex_macros_become_unicode(tex, text):
+    assert latex_to_text(tex) == text
+
+
+def test_editions_and_ordinals():
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == \
+        ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]
+    assert edition(type("E", (), {"get": lambda self, n: "Revised"})()) == "Revised"
+
+
+def test_ama_title_case():
+    assert title_case("guidelines on the management of chronic pain: a guide") == \
+        "Guidelines on the Management of Chronic Pain: A Guide"
+
+
+def test_placed_fields_include_everything_issue_13_names():
+    assert {"subtitle", "titleaddon", "urldate", "eprint", "eprinttype", "eprintclass", "pubstate", "type",
+            "institution", "number", "doi", "url", "translator", "edition"} <= PLACED_FIELDS
