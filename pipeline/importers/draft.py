@@ -119,7 +119,8 @@ class Draft:
         needed = {"condition", "study", "design", "finding"}
         if self.evidence is None and needed <= set(columns) and set(columns) <= set(STUDY_FIELDS):
             studies = [{c: v for c, v in zip(columns, row) if v.strip()} for row in rows]
-            self.evidence = {"caption": caption, "studies": studies} if caption else {"studies": studies}
+            self.evidence = {"caption": caption, "studies": studies, "line": line} if caption else \
+                {"studies": studies, "line": line}
             self.notes.append(f"{self.where(line)}: the table with columns {', '.join(header)} became `evidence`")
         else:
             self.warn(f"table ({len(rows)} rows; columns {', '.join(header)}) left out: a review holds no tables "

@@ -89,7 +89,7 @@ def _references(line: int, lines: list[str]) -> list[tuple[int, str]]:
 
 def _trailing_residue(draft: Draft) -> None:
     """Lines after the reference list that are no references (a stray "Comments") are reported, not kept."""
-    while draft.references and not re.search(r"\b(1[5-9]|20)\d\d\b", draft.references[-1].text):
+    while draft.references and not re.search(r"\b(1[5-9]|20)\d\d(?!\d)", draft.references[-1].text):
         residue = draft.references.pop()
         draft.warn(f"'{residue.text}' after the references is not a reference: left out", residue.line)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+import yaml
+
 from pipeline.importers.citations import link_citations
 from pipeline.importers.draft import Draft, Figure, Para
 from pipeline.importers.references import Entry
@@ -67,8 +69,27 @@ def assemble(draft: Draft, entries: list[Entry]) -> tuple[dict, dict[tuple, list
         data["key_points"] = [linker.text(p, ("key_points", i)) for i, p in enumerate(draft.key_points)]
     data["sections"] = _sections(draft, linker, counts)
     if draft.evidence:
-        data["evidence"] = draft.evidence
+        data["evidence"] = _evidence(draft, linker)
+    _keep_uncited(data, entries, linker)
     return data, linker.comments, counts
+
+
+def _keep_uncited(data: dict, entries: list[Entry], linker: _Linker) -> None:
+    """The article listed every entry, cited or not: so does the review (`nocite: "*"`), said in a comment."""
+    cited = set(re.findall(r"@([\w][\w:.#$%&+?<>~/-]*\w)", yaml.safe_dump(data)))
+    uncited = [e.key for e in entries if e.key not in cited]
+    if uncited:
+        data["nocite"] = "*"
+        linker.comments[("nocite",)] = [f"CHECK: the article lists {', '.join(uncited)} without citing "
+                                        f"{'it' if len(uncited) == 1 else 'them'}; kept in the list"]
+
+
+def _evidence(draft: Draft, linker: _Linker) -> dict:
+    """The evidence table, each cell's citations linked ("Younger et al. (2014)" → "@younger2014b")."""
+    line = draft.evidence.get("line", 1)
+    studies = [{name: linker.text(Para(str(value), line), ("evidence", "studies", i, name))
+                for name, value in study.items()} for i, study in enumerate(draft.evidence["studies"])]
+    return {k: v for k, v in draft.evidence.items() if k != "line"} | {"studies": studies}
 
 
 def _bib_entries(draft: Draft) -> int:
