@@ -16,8 +16,8 @@ from pipeline.importers.references import Entry
 
 _WIDTH = 96
 _BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
-                "$": r"\$", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\string^", "@": r"{\char64}",
-                "`": r"{\char96}"}
+                "$": r"\$", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\string^", "@": r"\string@",
+                "`": r"\textasciigrave{}"}
 _BIB_FIELDS = ("author", "title", "journal", "year", "volume", "number", "pages", "edition", "publisher",
                "address", "doi", "url", "note")
 
@@ -31,6 +31,8 @@ class _Dumper(yaml.SafeDumper):
 
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = ">" if len(value) > 88 and "\n" not in value.strip("\n") else None
+    if re.search("[\x85\u2028\u2029]", value):
+        style = '"'  # escaped as \N, \L, \P: a raw one is a line break to YAML and none to its readers
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -40,7 +42,7 @@ _Dumper.add_representer(str, _text)
 def review_yaml(data: dict, comments: dict[tuple, list[str]], header: list[str]) -> str:
     """`data` as YAML; `comments[path]` go above the value at that path (e.g. ("sections", 2, "body", 0))."""
     text = _dump(data)
-    lines = text.splitlines()
+    lines = text.split("\n")[:-1]  # not splitlines(): text may hold U+2028, which is no YAML line break
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     for path in sorted(comments, key=lambda p: _line(root, p), reverse=True):
         index = _line(root, path)
@@ -78,7 +80,8 @@ def _one_line(text: str) -> str:
 
 def bibtex(entries: list[Entry], header: str) -> str:
     """The entries as BibTeX, every value escaped so the pipeline reads back exactly what was parsed."""
-    return "\n".join([f"% {_one_line(header)}", ""] + [_entry(e) for e in entries])
+    comment = _one_line(header).replace("@", "(at)")  # an @ outside braces starts an entry, even after %
+    return "\n".join([f"% {comment}", ""] + [_entry(e) for e in entries])
 
 
 def _entry(entry: Entry) -> str:
@@ -102,8 +105,8 @@ def _link(value: str) -> str:
 
 def _name(family: str, given: str) -> str:
     family = _escape(family, "author")
-    if " " in family or re.search(r"\band\b", family, re.I):
-        family = "{" + family + "}"  # "van der Berg", "Smith and Sons": one family name
+    if re.search(r"\band\b", family, re.I):
+        family = "{" + family + "}"  # "Smith and Sons": one family name, not two people
     return f"{family}, {_escape(given, 'author')}" if given else family
 
 
