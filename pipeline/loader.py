@@ -24,7 +24,8 @@ from pipeline.model import (Author, Bibliography, Cite, Document, EvidenceTable,
 from pipeline.images import figure_problem
 from pipeline.source import REVIEW_FILE, YamlPath, YamlSource, load_yaml
 from pipeline.theme_schema import validate_theme
-from pipeline.visitor import InlineTransform, map_inline, walk_runs
+from pipeline.transforms import NOT_READ, READING_ORDER, apply_transforms, reading_order  # noqa: F401
+from pipeline.visitor import InlineTransform, map_inline
 
 DEFAULT_DISCLAIMER = ("This summary is not medical advice. Talk to your doctor before you start "
                       "or stop any medicine.")
@@ -137,7 +138,7 @@ class _Builder:
             abstract=self.paragraphs(("abstract",)),
             key_points=tuple(self.paragraph(("key_points", i)) for i in range(len(self.data.get("key_points", ())))),
             sections=sections,
-            evidence=self._evidence(),
+            evidence=self._evidence(sections),
             lay_summary=self._lay_summary(),
             glossary=tuple(self._term(i) for i in range(len(self.data.get("glossary", ())))),
             bibliography=Bibliography(self._style_name(), ()),
@@ -147,9 +148,10 @@ class _Builder:
             figures=tuple(b for s in sections for b in s.blocks if isinstance(b, Figure)),
         )
         entries = self._bibliography_entries()
-        if entries is None:  # the .bib itself is broken: key checks would only repeat that
-            return document
-        return _resolve_citations(document, entries, self)
+        # the passes decide what every output shows (pipeline/transforms.py); citations are numbered
+        # in their place in that order, unless the .bib itself is broken (key checks would only repeat that)
+        return apply_transforms(document, None if entries is None else
+                                lambda placed: _resolve_citations(placed, entries, self))
 
     def _style_name(self) -> str:
         return self.data.get("citation_style", "apa")
@@ -227,17 +229,25 @@ class _Builder:
             self.diagnostics.warning("figure has no alt text; describe what it shows", where)
         return Figure(Path(image), alt.strip(), caption, self.figure_count, self.source.location(path))
 
-    def _evidence(self) -> EvidenceTable | None:
+    def _evidence(self, sections: tuple[Section, ...]) -> EvidenceTable | None:
         raw = self.data.get("evidence")
         if not raw:
             return None
+        after = self._text(("evidence", "after"))
+        ids = [s.id for s in sections]
+        if after and after not in ids:
+            close = difflib.get_close_matches(after, ids, n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else f"; the section ids are: {', '.join(ids)}"
+            self.diagnostics.error(f"evidence.after: no section has the id '{after}'{hint}",
+                                   self.source.location(("evidence", "after")))
+            after = ""
         rows = []
         for i, study in enumerate(raw["studies"]):
             path = ("evidence", "studies", i)
             cell = lambda f: self.runs(path + (f,)) if f in study else None  # noqa: E731
             rows.append(Study(cell("condition"), cell("study"), cell("design"), cell("participants"),
                               cell("duration"), cell("finding"), self.source.location(path)))
-        return EvidenceTable(raw.get("caption", "Studies discussed in this review"), tuple(rows))
+        return EvidenceTable(raw.get("caption", "Studies discussed in this review"), tuple(rows), after)
 
     def _lay_summary(self) -> LaySummary | None:
         raw = self.data.get("lay_summary")
@@ -278,19 +288,9 @@ class _Builder:
 # --- citations -------------------------------------------------------------------------
 
 
-# The order a reader meets inline text, which numbers citations: fields of the Document
-# ("sections.blocks" is the body of every section in turn, before any section's key points).
-# Below each, fields are walked in the order the model declares them (pipeline.visitor.walk_runs).
-# Every field that holds runs is here or in NOT_READ (tests/test_visitor.py checks it).
-READING_ORDER = ("abstract", "sections.blocks", "key_points", "sections.key_points", "evidence",
-                 "lay_summary", "glossary")
-NOT_READ = ("bibliography",  # the reference list: formatted from the .bib, never cites
-            "figures")  # the figures of the section bodies again, already read there
-
-
 def all_runs(document: Document) -> list[Runs]:
-    """Every piece of inline text in reading order: the order that numbers citations."""
-    return [runs for _, runs in walk_runs(document, READING_ORDER)]
+    """Every piece of inline text in reading order (`pipeline.transforms.reading_order`): it numbers citations."""
+    return list(reading_order(document))
 
 
 def _resolve_citations(document: Document, entries: dict[str, BibEntry], builder: _Builder) -> Document:

@@ -169,10 +169,11 @@ class Study:
 
 @dataclass(frozen=True)
 class EvidenceTable:
-    """The studies the review discusses."""
+    """The studies the review discusses; `after` is the section id the review asks it to follow ("" for the rule)."""
 
     caption: str
     studies: tuple[Study, ...]
+    after: str = ""
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,59 @@ class Document:
     paper: str | None
     figures: tuple[Figure, ...] = field(default=())
 
+    decided: Decisions = field(default_factory=lambda: Decisions())
+
     @property
     def full_title(self) -> str:
-        return f"{self.title}: {self.subtitle}" if self.subtitle else self.title
+        """Title and subtitle as one line (`pipeline.transforms.title_line`, the one rule for it)."""
+        from pipeline.transforms import title_line  # late: the transforms import the model
+        return self.decided.title_line or title_line(self.title, self.subtitle)
+
+
+# --- decisions -------------------------------------------------------------------------------
+# What two or more outputs show, decided once by the passes in pipeline/transforms.py after the
+# review is loaded. Renderers lay these out; none decides them again.
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the evidence table: the `Study` field it shows and its header."""
+
+    field: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """An author as every output names them."""
+
+    name: str  # with honorific and credentials: "Dr Robert Becker, MCMA"
+    plain_name: str  # as metadata holds it: "Robert Becker"
+    roles: str  # "Neuropsychologist, Psychotherapist"
+    affiliation: str
+    about: str  # roles and affiliation on one line: "Neuropsychologist · University of X"
+    email: str
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """The results of the passes (pipeline/transforms.py); empty until they have run."""
+
+    title_line: str = ""  # "Title: Subtitle" ("Title? Subtitle" when the title ends in punctuation)
+    title_sentence: str = ""  # the title line ending in exactly one full stop (or ? !)
+    people: tuple[Person, ...] = ()
+    byline: str = ""  # "A", "A and B", "A, B and C" ("; " between names that hold a comma)
+    byline_sentence: str = ""
+    metadata_author: str = ""  # plain names for file metadata: "A; B"
+    date_text: str = ""  # the review's date for its language: "14 March 2025", "March 14, 2025"
+    date_iso: str = ""  # the same date as YYYY-MM-DD, for metadata and <time datetime>
+    dateline: str = ""  # venue and date: "Venue, 14 March 2025"
+    quotes: tuple[str, str, str, str] = ("“", "”", "‘", "’")  # open, close, open single, close single
+    evidence_after: str = ""  # id of the section the evidence table follows in article, deck and handout
+    evidence_after_title: str = ""
+    evidence_heading: str = ""
+    evidence_columns: tuple[Column, ...] = ()
+
+    def quoted(self, text: str) -> str:
+        """`text` in the language's double quotes."""
+        return f"{self.quotes[0]}{text}{self.quotes[1]}"

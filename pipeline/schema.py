@@ -66,6 +66,9 @@ STUDY = _object({
 
 EVIDENCE = _object({
     "caption": TEXT,
+    "after": {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9_-]*$",
+              "description": "Id of the section the table follows in the article, the slides and the handout "
+                             "(default: the last section whose text cites a study in the table)."},
     "studies": {"type": "array", "minItems": 1, "items": STUDY},
 }, ("studies",), "The evidence table.")
 

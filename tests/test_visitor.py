@@ -79,19 +79,24 @@ def test_every_field_with_runs_is_read_or_named_as_not_read():
     assert unplaced == []
 
 
-def test_reading_order_is_todays_citation_order():
-    """Abstract, every section's body, the key points, every section's key points, evidence, lay text, glossary."""
+def test_reading_order_is_the_articles():
+    """Abstract, key points box, every section's body with the evidence table after its decided section,
+    every section's key points, lay text, glossary: the order a reader of the article meets them."""
     document, _ = load_review(BUNDLED)
+    evidence = [cell for row in document.evidence.studies
+                for cell in (row.condition, row.study, row.design, row.participants, row.duration, row.finding)
+                if cell is not None]
     expected = [p.runs for p in document.abstract]
-    expected += [b.runs if isinstance(b, Paragraph) else b.caption for s in document.sections for b in s.blocks]
     expected += [p.runs for p in document.key_points]
+    for s in document.sections:
+        expected += [b.runs if isinstance(b, Paragraph) else b.caption for b in s.blocks]
+        if s.id == document.decided.evidence_after:
+            expected += evidence
     expected += [p.runs for s in document.sections for p in s.key_points]
-    expected += [cell for row in document.evidence.studies
-                 for cell in (row.condition, row.study, row.design, row.participants, row.duration, row.finding)
-                 if cell is not None]
     expected += [p.runs for p in document.lay_summary.key_messages]
     expected += [p.runs for s in document.lay_summary.sections for p in s.paragraphs]
     expected += [t.meaning for t in document.glossary]
+    assert document.decided.evidence_after == "ptsd"
     assert all_runs(document) == expected
 
 
