@@ -67,7 +67,7 @@ def _paragraph(draft: Draft, paragraph, number: int, document) -> None:
     elif style == "Caption" and _last_figure(draft):
         _last_figure(draft).caption = _inline(paragraph)
     else:
-        draft.add(Para(_reference_text(paragraph) if draft.in_references else _inline(paragraph), number))
+        draft.add(Para(paragraph.text.strip() if draft.in_references else _inline(paragraph), number))
 
 
 def _inline(paragraph) -> str:
@@ -81,13 +81,6 @@ def _inline(paragraph) -> str:
             text = text[:len(text) - len(text.lstrip())] + mark + core + mark[::-1] + text[len(text.rstrip()):]
         pieces.append(text)
     return " ".join("".join(pieces).split())
-
-
-def _reference_text(paragraph) -> str:
-    text = paragraph.text.strip()
-    if paragraph.style is not None and "Number" in (paragraph.style.name or ""):
-        return text  # numbered by Word's list: the number comes from its place
-    return text
 
 
 def _image(draft: Draft, paragraph, number: int, document) -> bool:

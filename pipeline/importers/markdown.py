@@ -99,7 +99,7 @@ def _walk(draft: Draft, tokens: list[Token], title_from_heading: bool) -> None:
 
 
 def _paragraph(draft: Draft, inline: Token, line: int, before: Token | None) -> None:
-    children = [c for c in inline.children or [] if c.type != "softbreak" or True]
+    children = inline.children or []
     images = [c for c in children if c.type == "image"]
     if len(images) == 1 and not "".join(c.content for c in children if c is not images[0]).strip():
         _figure(draft, images[0], line)
