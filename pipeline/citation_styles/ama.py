@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from pipeline.bibliography import BibEntry, Name
-from pipeline.citation_styles.common import (set_members, end, eprint_class, MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
+from pipeline.citation_styles.common import (set_members, eprint_class, MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
                                              edition, full_title, join, link, month_number, publisher, sentence,
                                              type_label, web_url)
 from pipeline.citation_styles.vancouver import Vancouver
-from pipeline.model import Cite, Runs
+from pipeline.model import Cite, RefLink, Runs, Text
 
 # Words AMA leaves in lower case inside a title-case title (articles, short conjunctions and prepositions).
 _MINOR = {"a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in", "of", "off",
@@ -153,14 +153,13 @@ def _pages(pages: str) -> str:
 
 
 def _superscript(runs: Runs) -> Runs:
-    from dataclasses import replace
-    from pipeline.model import RefLink, Text
-    out = []
+    """The digits, commas' neighbours and range dashes of citation runs as Unicode superscripts."""
+    out: list = []
     for run in runs:
         if isinstance(run, Text):
             out.append(Text(run.text.translate(_SUPERSCRIPT)))
         elif isinstance(run, RefLink):
-            out.append(replace(run, children=_superscript(run.children)))
+            out.append(RefLink(run.key, _superscript(run.children)))
         else:
             out.append(run)
     return tuple(out)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.bibliography import BibEntry, Name
-from pipeline.citation_styles.common import (set_members, end, eprint_class, MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
+from pipeline.citation_styles.common import (set_members, eprint_class, MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
                                              edition, et_al_short, full_title, join, link, month_number,
                                              nlm_pages, publisher, ranges, sentence, type_label, web_url)
 from pipeline.model import Cite, CiteItem, RefLink, Runs, Text
