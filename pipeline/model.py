@@ -305,6 +305,7 @@ class Decisions:
     evidence_after_title: str = ""
     evidence_heading: str = ""
     evidence_columns: tuple[Column, ...] = ()
+    evidence_not_stated: str = ""  # what a cell shows when its row does not state it
 
     def quoted(self, text: str) -> str:
         """`text` in the language's double quotes."""

@@ -73,7 +73,7 @@ def evidence_columns(document: Document) -> Document:
         return document
     rows = document.evidence.studies
     kept = tuple(c for c in COLUMNS if any(getattr(row, c.field) for row in rows))
-    return _decide(document, evidence_columns=kept)
+    return _decide(document, evidence_columns=kept, evidence_not_stated=NOT_STATED)
 
 
 # --- 3. citation numbering: the reading order --------------------------------------------------
@@ -143,8 +143,27 @@ def language(tag: str) -> Language:
 _OPENS_AFTER = re.compile(r"[\s(\[{\u2014\u2013/-]")  # a quote after these (or at the start) opens
 
 
+# text that is not prose, whose straight quotes stay: markup shown as text (<a href="x">) and addresses
+_NOT_PROSE = re.compile(r"<[^<>\n]*>|\b[a-z][a-z0-9+.-]*://\S+|\bmailto:\S+", re.I)
+
+
 def curly(text: str, quotes: tuple[str, str, str, str], before: str = "") -> str:
-    """`text` with straight quotes made curly; `before` is the character just before it ("" at a start)."""
+    """`text` with straight quotes made curly; `before` is the character just before it ("" at a start).
+
+    Markup shown as text (`<img src="x">`) and addresses (`https://…`) keep their straight quotes.
+    """
+    if "'" not in text and '"' not in text:
+        return text
+    out, start = [], 0
+    for kept in _NOT_PROSE.finditer(text):
+        out.append(_curly(text[start:kept.start()], quotes, text[start - 1] if start else before))
+        out.append(kept.group(0))
+        start = kept.end()
+    out.append(_curly(text[start:], quotes, text[start - 1] if start else before))
+    return "".join(out)
+
+
+def _curly(text: str, quotes: tuple[str, str, str, str], before: str) -> str:
     out = []
     for i, char in enumerate(text):
         previous = text[i - 1] if i else before

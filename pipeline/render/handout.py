@@ -25,9 +25,7 @@ def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
         theme, "handout.html",
         document=document,
         css=stylesheet(theme, ["article.css", "handout.css"], document, settings, for_print=True),
-        presenters=", ".join(a.display_name for a in document.authors),
         date=source_date(document).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        evidence_heading="Studies at a glance",
         version=__version__,
     )
     laid_out = typeset(html, document, theme)

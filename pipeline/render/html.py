@@ -35,8 +35,6 @@ def article_html(document: Document, theme: Theme, settings: Settings, for_print
         images={f.number: _image_src(document, f, for_print) for f in document.figures},
         date=source_date(document).strftime("%Y-%m-%dT%H:%M:%SZ"),
         version=__version__,
-        evidence_heading="Studies at a glance",
-        evidence_after=evidence_position(document),
     )
 
 
@@ -52,18 +50,6 @@ def stylesheet(theme: Theme, names: list[str], document: Document, settings: Set
         size = PAPER_SIZES[settings.paper_for(document, theme)]
         parts.append(render_template(theme, "paper.css", size=size))
     return Markup("\n".join(p for p in parts if p))
-
-
-def evidence_position(document: Document) -> str:
-    """The section after which the evidence table stands: the last one citing a study in it."""
-    if not document.evidence or not document.sections:
-        return ""
-    from pipeline.model import citations
-
-    studied = {item.key for row in document.evidence.studies for c in citations(row.study) for item in c.items}
-    citing = [s.id for s in document.sections
-              if any(item.key in studied for p in s.paragraphs for c in citations(p.runs) for item in c.items)]
-    return citing[-1] if citing else document.sections[-1].id
 
 
 def _image_src(document: Document, figure: Figure, for_print: bool) -> str:

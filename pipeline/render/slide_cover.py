@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.model import Author, Document, plain_text
+from pipeline.model import Document, plain_text
 from pipeline.render.slide_layout import INSET, FIT_GUARD, Box, Frame, PlannedSlide, Rule, TextBlock, fit_text
 from pipeline.render.slide_text import Para, Span, clean, text_height
+from pipeline.transforms import join_names
 
 GAP = 10.0  # points between the lines of the stack
 
@@ -33,46 +34,37 @@ class Line:
 def cover_slide(document: Document, frame: Frame) -> PlannedSlide:
     """Title, subtitle, presenter with credentials, their roles, venue and date."""
     sizes = frame.design.size
-    presenter = document.authors[0] if document.authors else None
+    people = document.decided.people
+    presenter = people[0] if people else None
     lines = [Line(document.title, sizes("cover_title"), sizes("cover_title_min"), "cover_text", "heading",
                   True, 3, "Title")]
     if document.subtitle:
         lines.append(Line(document.subtitle, 26, 18, "cover_muted", "heading", max_lines=2))
     if presenter:
-        lines.append(Line(presenter.display_name, 24, 16, "cover_text", bold=True))
-        lines += [Line(t, 18, 14, "cover_muted", max_lines=2) for t in (_about(presenter),) if t]
-    others = ", ".join(a.display_name for a in document.authors[1:])
+        lines.append(Line(presenter.name, 24, 16, "cover_text", bold=True))
+        lines += [Line(presenter.about, 18, 14, "cover_muted", max_lines=2)] if presenter.about else []
+    others = join_names([p.name for p in people[1:]])
     if others:
         lines.append(Line(f"with {others}", 18, 14, "cover_muted", max_lines=2))
-    meta = " · ".join(t for t in (document.venue, _date(document)) if t)
-    if meta:
-        lines.append(Line(meta, 18, 14, "cover_muted"))
+    if document.decided.dateline:
+        lines.append(Line(document.decided.dateline, 18, 14, "cover_muted"))
     notes = "\n\n".join(clean(plain_text(p.runs)) for p in document.abstract)
     return PlannedSlide("title", document.title, _stack(frame, lines), notes, cover=True)
 
 
 def closing_slide(document: Document, frame: Frame) -> PlannedSlide:
     """Thanks, an invitation to questions, and how to reach the presenter."""
-    presenter = document.authors[0] if document.authors else None
+    presenter = document.decided.people[0] if document.decided.people else None
     lines = [Line("Thank you", 44, 32, "cover_text", "heading", True, name="Title"),
              Line("Questions and discussion", 26, 18, "cover_muted", "heading")]
     if presenter:
-        lines.append(Line(presenter.display_name, 22, 16, "cover_text", bold=True))
+        lines.append(Line(presenter.name, 22, 16, "cover_text", bold=True))
         lines += [Line(presenter.email, 18, 14, "cover_muted")] if presenter.email else []
-    lines.append(Line(document.full_title, 16, 12, "cover_muted", max_lines=2))
+    lines.append(Line(document.decided.title_line, 16, 12, "cover_muted", max_lines=2))
     points = [f"- {clean(plain_text(p.runs))}" for p in document.key_points]
     notes = "\n".join(["Thank the audience and invite questions."]
                       + (["Key messages to come back to in the discussion:", *points] if points else []))
     return PlannedSlide("closing", "Thank you", _stack(frame, lines), notes, cover=True)
-
-
-def _about(author: Author) -> str:
-    return " · ".join(t for t in (", ".join(author.roles), author.affiliation) if t)
-
-
-def _date(document: Document) -> str:
-    day = document.date
-    return f"{day.day} {day:%B %Y}" if day else ""
 
 
 def _stack(frame: Frame, lines: list[Line]) -> tuple:

@@ -9,7 +9,6 @@ footer and all of them carry speaker notes.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,12 +36,10 @@ def plan(document: Document, frame: Frame) -> list[PlannedSlide]:
     slides = [cover_slide(document, frame)]
     slides += bullet_slides(frame, "Outline", [_bullet_text(s.title) for s in document.sections],
                             _outline_notes(document), "outline")
-    for section in _body_sections(document):
+    for section in document.sections:
         slides += section_slides(frame, section, document.source_dir)
-    if document.evidence:
-        slides += _evidence_slides(frame, document)
-    for section in _closing_sections(document):
-        slides += section_slides(frame, section, document.source_dir)
+        if document.evidence and section.id == document.decided.evidence_after:
+            slides += _evidence_slides(frame, document)
     slides += bullet_slides(frame, "Take-home messages", _take_home(document), _take_home_notes(document),
                             "take-home")
     slides += reference_slides(frame, document)
@@ -51,20 +48,6 @@ def plan(document: Document, frame: Frame) -> list[PlannedSlide]:
 
 
 # --- the sections --------------------------------------------------------------------------
-
-
-def _is_conclusion(section: Section) -> bool:
-    return bool(re.match(r"(conclusions?|summary)\b", section.title, re.I))
-
-
-def _body_sections(document: Document) -> list[Section]:
-    """The sections before the evidence table: all but a final conclusion."""
-    sections = list(document.sections)
-    return sections[:-1] if document.evidence and sections and _is_conclusion(sections[-1]) else sections
-
-
-def _closing_sections(document: Document) -> list[Section]:
-    return [s for s in document.sections if s not in _body_sections(document)]
 
 
 def section_slides(frame: Frame, section: Section, folder: Path) -> list[PlannedSlide]:
@@ -184,10 +167,11 @@ def _fit_image(area: Box, size: tuple[int, int]) -> Box:
 
 def _evidence_slides(frame: Frame, document: Document) -> list[PlannedSlide]:
     table = document.evidence
-    blocks = table_blocks(frame, table)
+    decided = document.decided
+    blocks = table_blocks(frame, table, decided.evidence_columns, decided.evidence_not_stated)
     slides = []
     for i, block in enumerate(blocks):
-        title = "Evidence at a glance" + (CONT if i else "")
+        title = decided.evidence_heading + (CONT if i else "")
         slides.append(PlannedSlide("evidence", title, (*_title_blocks(frame, title), block),
                                    clean_notes(table_notes(table, block))))
     return slides

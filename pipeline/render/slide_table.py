@@ -7,24 +7,21 @@ repeating the header.
 
 from __future__ import annotations
 
-from pipeline.model import EvidenceTable, Runs, Study, plain_text
+from pipeline.model import Column, EvidenceTable, Runs, Study, plain_text
 from pipeline.render.slide_layout import (CELL_MARGIN_X, CELL_MARGIN_Y, FIT_GUARD, Box, Frame, TableBlock,
                                           fill_pages)
 from pipeline.render.slide_text import Para, Span, line_count, spans, strip_spans
 
-# (field, header, relative width): the finding needs the most room
-COLUMNS = (("condition", "Condition", 1.1), ("study", "Study", 1.35), ("design", "Design", 1.35),
-           ("participants", "Participants", 1.15), ("duration", "Duration", 0.95),
-           ("finding", "Finding", 2.4))
-NOT_STATED = "not stated"
+# relative width of each column, by the Study field it shows: the finding needs the most room
+WEIGHTS = {"condition": 1.1, "study": 1.35, "design": 1.35, "participants": 1.15, "duration": 0.95, "finding": 2.4}
 
 
-def table_blocks(frame: Frame, table: EvidenceTable) -> list[TableBlock]:
-    """The table as one TableBlock per slide, at the largest size that needs the fewest slides."""
-    columns = [c for c in COLUMNS if any(getattr(s, c[0]) is not None for s in table.studies)]
-    header = tuple((Span(c[1], bold=True),) for c in columns)
-    rows = [tuple(_cell(getattr(s, c[0])) for c in columns) for s in table.studies]
-    widths = _best_widths(frame, [c[2] for c in columns], header, rows)
+def table_blocks(frame: Frame, table: EvidenceTable, columns: tuple[Column, ...],
+                 not_stated: str) -> list[TableBlock]:
+    """The table's decided columns as one TableBlock per slide, at the largest size that needs the fewest slides."""
+    header = tuple((Span(c.label, bold=True),) for c in columns)
+    rows = [tuple(_cell(getattr(s, c.field), not_stated) for c in columns) for s in table.studies]
+    widths = _best_widths(frame, [WEIGHTS.get(c.field, 1.0) for c in columns], header, rows)
     sizes = _sizes(frame)
     plans = {size: _pages(frame, header, rows, widths, size) for size in sizes}
     if all(p is None for p in plans.values()):  # a row taller than a slide even at the smallest size
@@ -43,8 +40,8 @@ def _sizes(frame: Frame) -> list[float]:
     return [largest - i for i in range(int(largest - smallest) + 1)]
 
 
-def _cell(runs: Runs | None) -> tuple[Span, ...]:
-    return strip_spans(spans(runs)) or (Span(NOT_STATED, italic=True),)
+def _cell(runs: Runs | None, not_stated: str) -> tuple[Span, ...]:
+    return strip_spans(spans(runs)) or (Span(not_stated, italic=True),)
 
 
 def _widths(total: float, weights: list[float]) -> list[float]:

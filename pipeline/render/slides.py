@@ -130,7 +130,7 @@ def package(deck: PresentationType, document: Document) -> bytes:
     when = source_date(document).astimezone(datetime.timezone.utc).replace(tzinfo=None)
     props = deck.core_properties
     props.title = core_property(document.title)
-    props.author = core_property(", ".join(a.name for a in document.authors))
+    props.author = core_property(document.decided.metadata_author)
     props.subject = core_property(document.subtitle)
     props.keywords = core_property(", ".join(document.keywords))
     props.last_modified_by = props.author

@@ -22,15 +22,10 @@ def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
         where = Location(display_path(document.source_path))
         return Rendered({}, (Diagnostic("warning", "no lay_summary in the review: summary.md and summary.html "
                                                    "are not made", where),))
-    context = {"document": document, "summary": document.lay_summary, "authors": _authors(document)}
+    context = {"document": document, "summary": document.lay_summary}
     markdown = render_template(theme, "summary.md", **context)
     html = render_template(theme, "summary.html", css=Markup(theme.text("summary.css")), **context)
     return Rendered({"summary.md": _tidy(markdown).encode("utf-8"), "summary.html": html.encode("utf-8")})
-
-
-def _authors(document: Document) -> str:
-    names = [a.display_name for a in document.authors]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _tidy(markdown: str) -> str:
