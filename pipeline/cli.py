@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.jobs import Job, JobResult, run_job
+from pipeline.jobs import Job, JobResult, progress_mode, run_job
 from pipeline.render import OUTPUTS
 from pipeline.source import REVIEW_FILE
 
@@ -32,13 +32,17 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m pipeline",
                      description="Render a review article to PDF, HTML, slides and a plain-language summary.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,watch,new}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{build,check,watch,preview,new}")
     for name, text in (("build", "check the reviews, then render their outputs into --out"),
                        ("check", "check the reviews and report problems; write nothing"),
-                       ("watch", "build, then rebuild a review whenever one of its files changes")):
+                       ("watch", "build, then rebuild a review whenever one of its files changes"),
+                       ("preview", "build, serve the outputs on 127.0.0.1, rebuild on save and reload the page")):
         command = commands.add_parser(name, help=text, description=text)
         command.add_argument("reviews", nargs="*", type=Path, metavar="REVIEW_DIR",
                              help="review folders (default: every folder under source/ with a review.yaml)")
+        if name == "preview":
+            command.add_argument("--port", type=_port, default=8000, metavar="N",
+                                 help="port on 127.0.0.1 (default: 8000, or a free one if it is taken; 0: any free one)")
         command.add_argument("--theme", type=_theme_name, metavar="NAME", help="use this theme instead of the review's")
         command.add_argument("--strict", action="store_true", help="warnings fail like errors")
         loudness = command.add_mutually_exclusive_group()
@@ -73,6 +77,12 @@ def _review_name(value: str) -> str:
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, not {value!r}")
     return int(value)
 
 
@@ -147,7 +157,8 @@ def _job(args: argparse.Namespace, review: Path, reviews: int) -> Job:
     workers = max(1, args.jobs // reviews) if args.command == "build" else 1
     return Job(command="check" if args.command == "check" else "build", review=review, theme=args.theme,
                strict=args.strict, verbose=args.verbose, out=getattr(args, "out", Path("out")),
-               only=getattr(args, "only", ()), paper=getattr(args, "paper", None), workers=workers)
+               only=getattr(args, "only", ()), paper=getattr(args, "paper", None), workers=workers,
+               progress="" if args.command == "check" else progress_mode(args.quiet, reviews))
 
 
 def run_jobs(jobs: list[Job], workers: int) -> list[JobResult]:
@@ -218,6 +229,10 @@ def _main(argv: list[str] | None) -> int:
         reviews = _check_names(reviews, parser)
         _check_out(args.out, reviews, args.command, parser)
     jobs = [_job(args, review, len(reviews)) for review in reviews]
+    if args.command == "preview":  # imported here: `build` never pays for the HTTP server
+        from pipeline.preview import run_preview
+
+        return run_preview(args, jobs)
     status = _report(run_jobs(jobs, args.jobs), args.quiet)
     if args.command == "watch":
         from pipeline.watch import watch

@@ -2,15 +2,16 @@
 
 For the author at the desk. Input errors are printed and the watch goes on;
 the last good outputs stay in place until the next good build replaces them.
+`preview` watches the same way (`changes`), then reloads the browser page.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Callable
-
-from watchfiles import watch as watch_files
 
 from pipeline.jobs import Job
 from pipeline.themes import theme_dirs
@@ -23,16 +24,33 @@ def _owner(path: Path, jobs: list[Job]) -> list[Job]:
     return [job for job in jobs if path.is_relative_to(job.review.resolve())]
 
 
+def watched_folders(jobs: list[Job]) -> list[str]:
+    """The review folders and the theme folders, as watchfiles takes them."""
+    return [str(job.review) for job in jobs] + [str(folder) for folder in theme_dirs()]
+
+
+def changes(jobs: list[Job], stop: threading.Event | None = None) -> Iterator[list[Job]]:
+    """The jobs to run again after each batch of saved files, until `stop` is set (or Ctrl-C).
+
+    watchfiles watches from a thread of its own: after the first batch this process runs
+    threads, so builds started from here must not fork (pipeline.workers falls back to one
+    process).
+    """
+    from watchfiles import watch as watch_files  # imported here: `build` never pays for it
+
+    for batch in watch_files(*watched_folders(jobs), debounce=300, stop_event=stop):
+        touched = {Path(path).resolve() for _, path in batch}
+        affected = [job for job in jobs if any(job in _owner(p, jobs) for p in touched)]
+        if affected:
+            yield affected
+
+
 def watch(jobs: list[Job], rebuild: Callable[[list[Job]], int]) -> int:
     """Watch the review folders and the themes until interrupted (Ctrl-C)."""
-    folders = [str(job.review) for job in jobs] + [str(folder) for folder in theme_dirs()]
-    print(f"watching {', '.join(folders)} (Ctrl-C to stop)", file=sys.stderr)
+    print(f"watching {', '.join(watched_folders(jobs))} (Ctrl-C to stop)", file=sys.stderr)
     try:
-        for changes in watch_files(*folders, debounce=300):
-            touched = {Path(path).resolve() for _, path in changes}
-            affected = [job for job in jobs if any(job in _owner(p, jobs) for p in touched)]
-            if affected:
-                rebuild(affected)
+        for affected in changes(jobs):
+            rebuild(affected)
     except KeyboardInterrupt:
         pass
     return 0

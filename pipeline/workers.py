@@ -9,7 +9,14 @@ two (so with two workers, three processes share the cores for a moment: the
 first worker is usually done with its light outputs by then). The Document is loaded once and WeasyPrint imported once: a forked
 worker starts with everything its parent had (copy-on-write memory, nothing
 re-imported or re-parsed), renders its share and sends the results back
-through a pipe. With one worker (`--jobs 1`) nothing is forked.
+through a pipe. With one worker (`--jobs 1`) nothing is forked, and nothing
+is forked either once this process runs other threads (a file watcher, a
+preview server): a child forked then holds copies of locks those threads may
+have held at that instant, and can wait on them forever.
+
+Each output, in whichever process renders it, is announced as it finishes to
+the listener set with `listening` (live progress); a forked worker calls the
+copy it inherited, so the listener must work across processes.
 
 Workers only return bytes; writing stays with the build step, so the build is
 still all or nothing. An error in a worker (say, an input error) is raised
@@ -22,9 +29,11 @@ import importlib
 import os
 import pickle
 import signal
+import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 from pipeline.diagnostics import Diagnostic, InputError
 from pipeline.model import Document
@@ -38,6 +47,25 @@ NEEDS_WEASYPRINT = {"pdf", "handout"}
 
 Timed = dict[str, tuple[Rendered, float]]
 Check = Callable[[], tuple[Document, list[Diagnostic]]]
+Listener = Callable[[str, float], None]  # (output name, seconds it took), called as it finishes
+
+_listener: Listener | None = None
+
+
+@contextmanager
+def listening(listener: Listener) -> Iterator[None]:
+    """Call `listener` as each output finishes, in this process or in a worker forked meanwhile."""
+    global _listener
+    saved, _listener = _listener, listener
+    try:
+        yield
+    finally:
+        _listener = saved
+
+
+def _may_fork() -> bool:
+    """Forking is safe only while this process runs a single thread (see the module's docstring)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def check_and_render(check: Check, theme_of: Callable[[Document], Theme], settings: Settings,
@@ -48,7 +76,7 @@ def check_and_render(check: Check, theme_of: Callable[[Document], Theme], settin
     """
     names = list(names)
     heavy = [name for name in names if name in NEEDS_WEASYPRINT]
-    if workers < 2 or not heavy or not hasattr(os, "fork"):
+    if workers < 2 or not heavy or not _may_fork():
         document, diagnostics = check()
         return document, diagnostics, render_outputs(document, theme_of(document), settings, names, workers)
     light = [name for name in names if name not in NEEDS_WEASYPRINT]
@@ -86,7 +114,7 @@ def render_outputs(document: Document, theme: Theme, settings: Settings, names: 
                    workers: int = 1) -> Timed:
     """{output name: (what it rendered, seconds)} for each name, on up to `workers` processes."""
     names = list(names)
-    shares = share_out(names, workers if hasattr(os, "fork") else 1)
+    shares = share_out(names, workers if _may_fork() else 1)
 
     def render(share: list[str]) -> Timed:
         return {name: _timed(name, document, theme, settings) for name in share}
@@ -147,7 +175,10 @@ def _send(fd: int, value: object) -> None:
 def _timed(name: str, document: Document, theme: Theme, settings: Settings) -> tuple[Rendered, float]:
     started = time.perf_counter()
     rendered = OUTPUTS[name].render(document, theme, settings)
-    return rendered, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    if _listener is not None:
+        _listener(name, seconds)
+    return rendered, seconds
 
 
 def _fork(work: Callable[[], Timed]) -> Callable[[], Timed]:
