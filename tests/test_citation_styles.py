@@ -170,3 +170,16 @@ def test_ama_title_case():
 def test_placed_fields_include_everything_issue_13_names():
     assert {"subtitle", "titleaddon", "urldate", "eprint", "eprinttype", "eprintclass", "pubstate", "type",
             "institution", "number", "doi", "url", "translator", "edition"} <= PLACED_FIELDS
+
+
+def test_ama_citations_with_locators_and_prefixes(tmp_path):
+    import shutil
+    from pipeline.loader import load_review
+    folder = tmp_path / "strange"
+    shutil.copytree(FIXTURES / "strange", folder)
+    (folder / "review.yaml").write_text((folder / "review.yaml").read_text() + "citation_style: ama\n")
+    document, _ = load_review(folder)
+    assert plain_text(document.abstract[0].runs) == "Cites everything \u00b9\u207b\u2074."
+    assert plain_text(document.sections[0].blocks[0].runs) == \
+        "O'Connor\u2075 and A et al\u2076(p. 3), \u2077, see \u2078(pp. 5-6),\u2079,\u00b9\u2070."
+    assert plain_text(document.bibliography.references[-1].runs) == "An undated leaflet."

@@ -46,8 +46,10 @@ class Ama(Vancouver):
 
     def cite(self, cite: Cite, context: Context) -> Runs:
         """Superscript numbers (until the inline model has a superscript node: Unicode superscript digits)."""
-        numbers = self._numbers(cite.items, context, dash="-")
-        runs = _superscript(join(*numbers))
+        if any(item.locator or item.prefix for item in cite.items):
+            runs = self._with_locators(cite, context)
+        else:
+            runs = _superscript(join(*self._numbers(cite.items, context, dash="-")))
         if cite.mode == "narrative":
             entry = context.entries[cite.items[0].key]
             names = entry.authors or entry.editors
@@ -55,6 +57,15 @@ class Ama(Vancouver):
                 if names else f"\u201c{entry.get('title')}\u201d"
             return join(who, runs)
         return runs
+
+    def _with_locators(self, cite: Cite, context: Context) -> Runs:
+        """Each number superscript, its prefix before it and its locator after it in parentheses: see ⁸(pp. 5-6)."""
+        parts: list[Runs] = []
+        for i, item in enumerate(cite.items):
+            number = _superscript((RefLink(item.key, (Text(str(context.number[item.key])),)),))
+            parts.append(join("," if i else "", f"{item.prefix} " if item.prefix else "", number,
+                              f"({item.locator})" if item.locator else ""))
+        return join(*parts)
 
     # --- reference list ------------------------------------------------------------
 
@@ -82,7 +93,7 @@ class Ama(Vancouver):
             return f"{sentence(title)} {self._chapter(entry)}"
         if self._is_book_like(entry):
             return f"{sentence(title_case(title))} {self._book(entry)}"
-        return f"{sentence(title)} {self._web(entry)}"
+        return f"{sentence(title)} {self._web(entry)}".rstrip()
 
     def _journal(self, entry: BibEntry) -> str:
         journal = entry.get("shortjournal") or entry.get("journal")
@@ -130,7 +141,7 @@ class Ama(Vancouver):
         parts = [sentence(who) if who and entry.type == "online" else "", sentence(date) if date else ""]
         if entry.get("note"):
             parts.append(sentence(capitalise(entry.get("note"))))
-        return " ".join(p for p in parts if p) + self._accessed(entry)
+        return (" ".join(p for p in parts if p) + self._accessed(entry)).strip()
 
     def _accessed(self, entry: BibEntry) -> str:
         accessed = date_parts(entry.get("urldate")) if web_url(entry) and not bare_doi(entry) else None
