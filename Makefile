@@ -65,8 +65,9 @@ check: | $(READY)
 	$(RUN) check
 
 # What the tests need beyond `setup`: LibreOffice renders the decks for the slide-fit checks,
-# fontconfig's fc-list proves the PDFs ignore system fonts. Installed as root, else named.
-TEST_SYSTEM := libreoffice-impress fontconfig
+# fontconfig's fc-list proves the PDFs ignore system fonts, Pandoc's citeproc is the reference
+# the citation styles are compared with. Installed as root, else named.
+TEST_SYSTEM := libreoffice-impress fontconfig pandoc
 
 test: | $(READY)
 	@scripts/setup-system.sh $(TEST_SYSTEM)

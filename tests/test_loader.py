@@ -52,7 +52,7 @@ def test_mistyped_field(make_review):
 def test_wrong_choice_lists_the_choices(make_review):
     folder = make_review(GOOD + "citation_style: vancover\n")
     assert problems(folder) == [
-        "r/review.yaml:9:17: error: 'citation_style' must be one of 'apa', 'vancouver' (did you mean 'vancouver'?)"]
+        "r/review.yaml:9:17: error: 'citation_style' must be one of 'apa', 'vancouver', 'ama' (did you mean 'vancouver'?)"]
 
 
 def test_repeated_yaml_field(make_review):
