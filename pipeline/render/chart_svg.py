@@ -241,7 +241,7 @@ class _Layout:
         if any(m.participants is None for m in self.chart.marks):
             items.append((None, f"number {self.chart.not_stated}"))
         lead = "Key (strongest design first):"
-        x = self.font.width(lead, SMALL, True) + 10
+        x = self.font.width(lead, SMALL, True) + 14
         self._text(0, y + SMALL, lead, SMALL, "bold", self.colours["muted"])
         for design, name in items:
             w = 2 * ICON + 5 + self.font.width(name, SMALL) + 14 + (10 if design is None else 0)
