@@ -36,6 +36,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from pipeline.jobs import Job, JobResult, run_job
+from pipeline.watch import changes, folder_state
 
 HOST = "127.0.0.1"  # never another interface: the preview is for the author at this machine
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream, so proxies keep it open
@@ -152,9 +153,9 @@ class PreviewServer(ThreadingHTTPServer):
 
     daemon_threads = True  # an open event stream never keeps the process alive
 
-    def __init__(self, port: int, state: State) -> None:
+    def __init__(self, port: int, state: State, verbose: bool = False) -> None:
         super().__init__((HOST, port), PreviewHandler)
-        self.state = state
+        self.state, self.verbose = state, verbose
 
     @property
     def url(self) -> str:
@@ -233,17 +234,19 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return state.generation, f"event: {'error' if state.failed else 'reload'}\nid: {state.generation}\n{data}\n"
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - http.server's signature
-        """Quiet: the terminal is for build problems, not for every request."""
+        """Each request on stderr with --verbose only: the terminal is for build problems."""
+        if self.server.verbose:
+            print(format % args, file=sys.stderr, flush=True)
 
 
-def serve(port: int, state: State) -> PreviewServer:
+def serve(port: int, state: State, verbose: bool = False) -> PreviewServer:
     """A server on `port` of 127.0.0.1 (a free port if that one is taken), running in a thread."""
     try:
-        server = PreviewServer(port, state)
+        server = PreviewServer(port, state, verbose)
     except OSError as error:
         if error.errno != errno.EADDRINUSE or port == 0:
             raise
-        server = PreviewServer(0, state)
+        server = PreviewServer(0, state, verbose)
     threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
     return server
 
@@ -258,13 +261,14 @@ def run_preview(args: argparse.Namespace, jobs: list[Job], stop: threading.Event
         return EXIT_USAGE
     job = jobs[0]
     state = State(job.review.resolve().name, job.out / job.review.resolve().name)
+    before = folder_state([job])  # a save from here on is rebuilt, even before the watcher listens
     state.built(_report(run_job(replace(job, workers=args.jobs)), args.quiet))  # no thread yet: may fork
-    server = serve(args.port, state)
+    server = serve(args.port, state, args.verbose)
     if args.port not in (0, server.server_address[1]):
         print(f"port {args.port} is taken; using {server.server_address[1]}", file=sys.stderr)
     print(f"serving {job.review} at {server.url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
     try:
-        _rebuild_on_save(replace(job, workers=1), state, args.quiet, stop)
+        _rebuild_on_save(replace(job, workers=1), state, args.quiet, stop, before)
     except KeyboardInterrupt:
         pass
     finally:
@@ -275,10 +279,9 @@ def run_preview(args: argparse.Namespace, jobs: list[Job], stop: threading.Event
     return EXIT_OK
 
 
-def _rebuild_on_save(job: Job, state: State, quiet: bool, stop: threading.Event | None) -> None:
-    from pipeline.watch import changes
-
-    for _ in changes([job], stop):
+def _rebuild_on_save(job: Job, state: State, quiet: bool, stop: threading.Event | None,
+                     since: dict[Path, tuple[int, int]]) -> None:
+    for _ in changes([job], stop, since):
         state.built(_report(run_job(job), quiet))
 
 

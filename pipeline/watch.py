@@ -29,8 +29,26 @@ def watched_folders(jobs: list[Job]) -> list[str]:
     return [str(job.review) for job in jobs] + [str(folder) for folder in theme_dirs()]
 
 
-def changes(jobs: list[Job], stop: threading.Event | None = None) -> Iterator[list[Job]]:
+def folder_state(jobs: list[Job]) -> dict[Path, tuple[int, int]]:
+    """Every watched file with its modification time and size: what a save changes."""
+    state = {}
+    for folder in watched_folders(jobs):
+        for path in Path(folder).rglob("*"):
+            try:
+                if path.is_file():
+                    info = path.stat()
+                    state[path.resolve()] = (info.st_mtime_ns, info.st_size)
+            except OSError:  # removed while we looked: the watcher reports it
+                pass
+    return state
+
+
+def changes(jobs: list[Job], stop: threading.Event | None = None,
+            since: dict[Path, tuple[int, int]] | None = None) -> Iterator[list[Job]]:
     """The jobs to run again after each batch of saved files, until `stop` is set (or Ctrl-C).
+
+    `since` (a `folder_state` taken before the first build) catches what was saved before the
+    watcher was listening: during that build, or just after it.
 
     watchfiles watches from a thread of its own: after the first batch this process runs
     threads, so builds started from here must not fork (pipeline.workers falls back to one
@@ -38,8 +56,13 @@ def changes(jobs: list[Job], stop: threading.Event | None = None) -> Iterator[li
     """
     from watchfiles import watch as watch_files  # imported here: `build` never pays for it
 
-    for batch in watch_files(*watched_folders(jobs), debounce=300, stop_event=stop):
+    for batch in watch_files(*watched_folders(jobs), debounce=300, stop_event=stop, rust_timeout=1000,
+                             yield_on_timeout=since is not None):
         touched = {Path(path).resolve() for _, path in batch}
+        if since is not None:  # the watcher is listening now: compare with the state before it
+            now = folder_state(jobs)
+            touched |= {path for path in since.keys() | now.keys() if since.get(path) != now.get(path)}
+            since = None
         affected = [job for job in jobs if any(job in _owner(p, jobs) for p in touched)]
         if affected:
             yield affected
