@@ -155,8 +155,9 @@ class Progress:
     keeps the bar's clock moving while nothing finishes.
     """
 
-    def __init__(self, review: Path, names: list[str], bar: bool, delay: float = PROGRESS_DELAY) -> None:
-        self.review, self.names, self.bar, self.delay = review, names, bar, delay
+    def __init__(self, review: Path, names: list[str], bar: bool, delay: float | None = None) -> None:
+        self.review, self.names, self.bar = review, names, bar
+        self.delay = PROGRESS_DELAY if delay is None else delay
         self.started = time.monotonic()
         self.state = mmap.mmap(-1, len(names) + 1)  # the last byte: 1 once anything was shown
         self.lock = tempfile.TemporaryFile()
@@ -164,7 +165,7 @@ class Progress:
 
     def finished(self, name: str, seconds: float) -> None:
         """The listener `pipeline.workers` calls as an output finishes, in whichever process."""
-        if name in self.names:
+        if name in self.names and self.state[self.names.index(name)] == RUNNING:
             self.state[self.names.index(name)] = FINISHED
             self.show()
 
