@@ -16,29 +16,17 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from typing import Literal
 
+from pipeline.chart_model import AXIS_TITLE, NOT_STATED, Axis, Design, EvidenceChart, Group, Mark
 from pipeline.facts.quantities import extract
 from pipeline.model import Document, Runs, Study, plain_text
+from pipeline.visitor import PlainText, superscript_digits
 
-NOT_STATED = "not stated"
-AXIS_TITLE = "Number of participants"
 PLAIN_HEADING = "How much evidence is there?"
 LOG_RATIO = 50  # a largest/smallest ratio above this puts participants on a log scale
 
 
 # --- designs ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Design:
-    """A category of study design; `rank` 0 is the strongest."""
-
-    key: str
-    name: str  # the vocabulary's wording: "pilot or open-label study"
-    rank: int
-    controlled: bool  # compares with a control group: what a reader looks for first
 
 
 DESIGNS = (
@@ -76,73 +64,9 @@ def classify(label: str) -> Design:
     return DESIGN["other"]
 
 
-# --- the chart model ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Mark:
-    """One study as the chart shows it."""
-
-    row: int  # index of the row in the evidence table
-    study: str  # the study as cited: "Mischoulon et al. (2021)"
-    design: Design
-    design_label: str  # the design as the review writes it: "Retrospective chart review"
-    participants: int | None  # None: the row does not state a number
-    noun: str  # what the number counts, as written: "patients"; "participants" when not said
-
-
-@dataclass(frozen=True)
-class Group:
-    """The studies of one condition, in table order."""
-
-    condition: str
-    marks: tuple[Mark, ...]
-
-
-@dataclass(frozen=True)
-class Axis:
-    """The participant axis: `position` maps a count to 0..1 along it."""
-
-    scale: Literal["linear", "log", "none"]  # "none": no row states a number
-    low: float
-    high: float
-    ticks: tuple[int, ...]
-    title: str = AXIS_TITLE
-
-    def position(self, value: float) -> float:
-        """Where `value` falls, from 0 (the axis start) to 1 (its end), clamped."""
-        if self.scale == "none" or self.high <= self.low:
-            return 0.0
-        if self.scale == "log":
-            where = (math.log10(max(value, self.low)) - math.log10(self.low)) / (
-                math.log10(self.high) - math.log10(self.low))
-        else:
-            where = (value - self.low) / (self.high - self.low)
-        return min(1.0, max(0.0, where))
-
-
-@dataclass(frozen=True)
-class EvidenceChart:
-    """The evidence as a chart, format-free; numbering ("Figure 2.") is the renderer's."""
-
-    groups: tuple[Group, ...]
-    designs: tuple[Design, ...]  # the designs present, strongest first (the legend)
-    axis: Axis
-    caption: str
-    alt_text: str  # the figure's text alternative, from the data
-    plain_heading: str  # "How much evidence is there?"
-    plain_summary: str  # the same in plain words, for the lay summary and the handout
-    not_stated: str = NOT_STATED
-
-    @property
-    def marks(self) -> tuple[Mark, ...]:
-        return tuple(mark for group in self.groups for mark in group.marks)
-
-
 def chart_enabled(document: Document) -> bool:
-    """Whether the author wants the chart (`evidence.chart: false` turns it off); on unless said."""
-    evidence = document.evidence
-    return bool(getattr(evidence, "chart", True)) and bool(getattr(document.decided, "evidence_chart", True))
+    """Whether the author wants the chart: `evidence.chart: false` turns it off; on unless said."""
+    return bool(document.evidence and document.evidence.chart)
 
 
 def evidence_chart(document: Document) -> EvidenceChart | None:
@@ -154,7 +78,7 @@ def evidence_chart(document: Document) -> EvidenceChart | None:
 
 def build_chart(studies: tuple[Study, ...]) -> EvidenceChart:
     """The chart of these evidence rows."""
-    groups = _groups([(_mark(i, study), _clean(plain_text(study.condition)) or "Condition not stated")
+    groups = _groups([(_mark(i, study), _label(study.condition) or "Condition not stated")
                       for i, study in enumerate(studies)])
     marks = [m for g in groups for m in g.marks]
     designs = tuple(sorted({m.design for m in marks}, key=lambda d: d.rank))
@@ -164,9 +88,9 @@ def build_chart(studies: tuple[Study, ...]) -> EvidenceChart:
 
 
 def _mark(row: int, study: Study) -> Mark:
-    label = _clean(plain_text(study.design)) or "Design not stated"
+    label = _label(study.design) or "Design not stated"
     count, noun = participants(study.participants)
-    return Mark(row, _clean(plain_text(study.study)), classify(label), label, count, noun)
+    return Mark(row, _label(study.study), classify(label), label, count, noun)
 
 
 def _groups(marks: list[tuple[Mark, str]]) -> tuple[Group, ...]:
@@ -178,6 +102,17 @@ def _groups(marks: list[tuple[Mark, str]]) -> tuple[Group, ...]:
         names.setdefault(key, condition)
         order.setdefault(key, []).append(mark)
     return tuple(Group(names[key], tuple(found)) for key, found in order.items())
+
+
+class _Label(PlainText):
+    """A cell as a chart label: plain text, a raised citation number as Unicode superscript ("Younger et al²")."""
+
+    def visit_sup(self, node) -> str:
+        return superscript_digits(self.visit_children(node))
+
+
+def _label(cell: Runs | None) -> str:
+    return _clean(_Label().visit(cell))
 
 
 def _clean(text: str) -> str:

@@ -20,7 +20,7 @@ from pipeline.citation_styles import STYLES, Context
 from pipeline.diagnostics import Diagnostic, Diagnostics, InputError, Location
 from pipeline.inline import parse_inline
 from pipeline.model import (Author, Bibliography, Cite, Document, EvidenceTable, Figure, LaySection,
-                            LaySummary, Paragraph, Reference, Runs, Section, Study, Term, citations)
+                            LaySummary, Paragraph, Reference, Runs, Section, Study, Sup, Term, Text, citations)
 from pipeline.images import figure_problem
 from pipeline.source import REVIEW_FILE, YamlPath, YamlSource, load_yaml
 from pipeline.theme_schema import validate_theme
@@ -247,7 +247,8 @@ class _Builder:
             cell = lambda f: self.runs(path + (f,)) if f in study else None  # noqa: E731
             rows.append(Study(cell("condition"), cell("study"), cell("design"), cell("participants"),
                               cell("duration"), cell("finding"), self.source.location(path)))
-        return EvidenceTable(raw.get("caption", "Studies discussed in this review"), tuple(rows), after)
+        return EvidenceTable(raw.get("caption", "Studies discussed in this review"), tuple(rows), after,
+                             raw.get("chart", True) is not False)
 
     def _lay_summary(self) -> LaySummary | None:
         raw = self.data.get("lay_summary")
@@ -319,7 +320,8 @@ def _resolve_citations(document: Document, entries: dict[str, BibEntry], builder
     context = style.prepare([entries[k] for k in listed], order)
     references = tuple(Reference(key, style.label(e, context), style.reference(e, context), e.location)
                        for key, e in context.entries.items())
-    return _map_cites(document, lambda cite: style.cite(cite, context), Bibliography(style.name, references))
+    return _map_cites(document, lambda cite: style.cite(cite, context), Bibliography(style.name, references),
+                      style.superscript)
 
 
 def _nocite(builder: _Builder, entries: dict[str, BibEntry]) -> list[str]:
@@ -338,16 +340,44 @@ def _nocite(builder: _Builder, entries: dict[str, BibEntry]) -> list[str]:
 
 
 class _FillCites(InlineTransform):
-    """Runs with every citation's text filled in by `render`."""
+    """Runs with every citation's text filled in by `render`.
 
-    def __init__(self, render: Callable[[Cite], Runs] = attrgetter("runs")):
+    With `superscript` (a style that raises its numbers), the space before a parenthetical
+    citation goes: "dependence¹." rather than "dependence ¹.".
+    """
+
+    def __init__(self, render: Callable[[Cite], Runs] = attrgetter("runs"), superscript: bool = False):
         self.render = render
+        self.superscript = superscript
 
     def visit_cite(self, node: Cite) -> Runs:
         return (dataclasses.replace(node, runs=self.render(node)),)
 
+    def combine(self, parts: list[Runs]) -> Runs:
+        runs = super().combine(parts)
+        return _tight_before_cites(runs) if self.superscript else runs
 
-def _map_cites(document: Document, render: Callable[[Cite], Runs], bibliography: Bibliography) -> Document:
+
+def _tight_before_cites(runs: Runs) -> Runs:
+    """Trailing whitespace dropped from the Text run before a citation that starts raised (a Text left empty goes).
+
+    Only a parenthetical one: a narrative citation starts with a name ("as Volpicelli et al¹ found"), and
+    one with a prefix starts with it ("dependence (see ⁸)" keeps its space).
+    """
+    out: list = []
+    for node in runs:
+        raised = isinstance(node, Cite) and node.mode == "parenthetical" and node.runs[:1] \
+            and isinstance(node.runs[0], Sup)
+        if raised and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text.rstrip())
+            if not out[-1].text:
+                out.pop()
+        out.append(node)
+    return tuple(out)
+
+
+def _map_cites(document: Document, render: Callable[[Cite], Runs], bibliography: Bibliography,
+               superscript: bool = False) -> Document:
     """The same document with every citation's text filled in by `render`."""
-    filled = map_inline(document, _FillCites(render).visit)
+    filled = map_inline(document, _FillCites(render, superscript).visit)
     return dataclasses.replace(filled, bibliography=bibliography)

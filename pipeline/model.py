@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Union
 
+from pipeline.chart_model import EvidenceChart
 from pipeline.diagnostics import Location
 
 # --- inline runs -------------------------------------------------------------
@@ -55,6 +56,13 @@ class RefLink:
 
 
 @dataclass(frozen=True)
+class Sup:
+    """Superscript: a numeric style's citation numbers ("dependence¹")."""
+
+    children: Runs
+
+
+@dataclass(frozen=True)
 class CiteItem:
     """One cited work inside a citation: `[see @key, p. 4]`."""
 
@@ -75,7 +83,7 @@ class Cite:
 
 
 # Every inline node type, listed once: the visitors (pipeline/visitor.py) dispatch on exactly these.
-Inline = Union[Text, Emph, Strong, Link, RefLink, Cite]
+Inline = Union[Text, Emph, Strong, Link, RefLink, Sup, Cite]
 Runs = tuple[Inline, ...]
 
 
@@ -174,6 +182,7 @@ class EvidenceTable:
     caption: str
     studies: tuple[Study, ...]
     after: str = ""
+    chart: bool = True  # `evidence.chart: false` turns the evidence chart off in every output
 
 
 @dataclass(frozen=True)
@@ -306,6 +315,8 @@ class Decisions:
     evidence_heading: str = ""
     evidence_columns: tuple[Column, ...] = ()
     evidence_not_stated: str = ""  # what a cell shows when its row does not state it
+    evidence_chart: EvidenceChart | None = None  # None: no evidence rows, or `evidence.chart: false`
+    evidence_chart_number: int = 0  # its figure number, after the review's own figures: "Figure 2."
 
     def quoted(self, text: str) -> str:
         """`text` in the language's double quotes."""

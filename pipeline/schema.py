@@ -70,6 +70,7 @@ EVIDENCE = _object({
               "description": "Id of the section the table follows in the article, the slides and the handout "
                              "(default: the last section whose text cites a study in the table)."},
     "studies": {"type": "array", "minItems": 1, "items": STUDY},
+    "chart": {"type": "boolean", "description": "Draw the evidence chart in every output (default true)."},
 }, ("studies",), "The evidence table.")
 
 LAY_SECTION = _object({"heading": TEXT, "text": MARKDOWN}, ("heading", "text"))

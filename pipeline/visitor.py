@@ -2,7 +2,7 @@
 
 A renderer maps runs to its medium by subclassing `InlineVisitor` and writing
 one `visit_<node>` method per node type it maps (`visit_text`, `visit_emph`,
-`visit_strong`, `visit_link`, `visit_reflink`, `visit_cite`). A node type it
+`visit_strong`, `visit_link`, `visit_reflink`, `visit_sup`, `visit_cite`). A node type it
 has no method for goes to `unknown_visit`, which raises: a new node type fails
 loudly in every renderer instead of vanishing from one of them.
 
@@ -24,6 +24,12 @@ from pipeline.model import Cite, Inline, Runs
 T = TypeVar("T")
 FieldPath = tuple[Union[str, int], ...]  # field names and tuple indices from the walked object
 NODE_TYPES: tuple[type, ...] = get_args(Inline)  # the one list of node types: the model's `Inline` union
+_SUPERSCRIPT = str.maketrans("0123456789-\u2013", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b\u207b")
+
+
+def superscript_digits(text: str) -> str:
+    """Digits and range dashes as Unicode superscripts ("1-3" → "¹⁻³"): for media without markup."""
+    return text.translate(_SUPERSCRIPT)
 
 
 class InlineVisitor(Generic[T]):
@@ -47,7 +53,7 @@ class InlineVisitor(Generic[T]):
         return "".join(parts)  # type: ignore[arg-type, return-value]
 
     def visit_children(self, node: Inline) -> T:
-        """The node's children (emphasis, strong, link, reference link) mapped by this visitor."""
+        """The node's children (emphasis, strong, link, reference link, superscript) mapped by this visitor."""
         return self.visit(node.children)  # type: ignore[union-attr]
 
     def unknown_visit(self, node: Any) -> T:
@@ -67,7 +73,7 @@ class PlainText(InlineVisitor[str]):
     def visit_cite(self, node) -> str:
         return self.visit(node.runs)
 
-    visit_emph = visit_strong = visit_link = visit_reflink = InlineVisitor.visit_children
+    visit_emph = visit_strong = visit_link = visit_reflink = visit_sup = InlineVisitor.visit_children
 
 
 class Citations(InlineVisitor[list[Cite]]):
@@ -82,7 +88,7 @@ class Citations(InlineVisitor[list[Cite]]):
     def visit_cite(self, node) -> list[Cite]:
         return [node]
 
-    visit_emph = visit_strong = visit_link = visit_reflink = InlineVisitor.visit_children
+    visit_emph = visit_strong = visit_link = visit_reflink = visit_sup = InlineVisitor.visit_children
 
 
 class InlineTransform(InlineVisitor[Runs]):
@@ -100,7 +106,7 @@ class InlineTransform(InlineVisitor[Runs]):
     def _rebuilt(self, node) -> Runs:
         return (dataclasses.replace(node, children=self.visit_children(node)),)
 
-    visit_emph = visit_strong = visit_link = visit_reflink = _rebuilt
+    visit_emph = visit_strong = visit_link = visit_reflink = visit_sup = _rebuilt
 
 
 # --- fields that hold runs ----------------------------------------------------------------

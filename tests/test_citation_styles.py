@@ -19,6 +19,8 @@ from pipeline.citation_styles.ama import title_case
 from pipeline.citation_styles.common import edition, ordinal
 from pipeline.diagnostics import Diagnostics
 from pipeline.model import plain_text
+from pipeline.render.templating import runs_to_html
+from pipeline.visitor import PlainText
 from test_citations_bundled import citing_review
 
 COVERAGE = FIXTURES / "biblatex-coverage" / "references.bib"
@@ -55,11 +57,25 @@ def test_ama_reference_list(tmp_path):
     assert [f"{r.label} {plain_text(r.runs)}" for r in document.bibliography.references] == AMA
 
 
+class _Caret(PlainText):
+    """Plain text with each superscript marked as Pandoc writes one: ^1^."""
+
+    def visit_sup(self, node) -> str:
+        return f"^{self.visit_children(node)}^"
+
+
+def caret(runs) -> str:
+    return _Caret().visit(runs)
+
+
 def test_ama_in_text_is_superscript_numbers(tmp_path):
-    texts = [plain_text(p.runs) for p in citing_review(tmp_path, "ama").sections[0].paragraphs]
-    assert texts[0] == "\u00b9 and Volpicelli et al\u00b9."
-    assert texts[1] == "\u00b2 and Toljan and Vrooman\u00b2."
-    assert texts[-1] == "\u2078,\u00b9\u2070"
+    # a Sup node since issue 13 (Unicode superscript digits before): the HTML says <sup>, a slide run baseline=30000
+    paragraphs = citing_review(tmp_path, "ama").sections[0].paragraphs
+    texts = [caret(p.runs) for p in paragraphs]
+    assert texts[0] == "^1^ and Volpicelli et al^1^."
+    assert texts[1] == "^2^ and Toljan and Vrooman^2^."
+    assert texts[-1] == "^8,10^"
+    assert runs_to_html(paragraphs[-1].runs).count("<sup>") == 1
 
 
 def test_ama_lists_three_authors_then_et_al_beyond_six():
@@ -179,7 +195,8 @@ def test_ama_citations_with_locators_and_prefixes(tmp_path):
     shutil.copytree(FIXTURES / "strange", folder)
     (folder / "review.yaml").write_text((folder / "review.yaml").read_text() + "citation_style: ama\n")
     document, _ = load_review(folder)
-    assert plain_text(document.abstract[0].runs) == "Cites everything \u00b9\u207b\u2074."
-    assert plain_text(document.sections[0].blocks[0].runs) == \
-        "O'Connor\u2075 and A et al\u2076(p. 3), \u2077, see \u2078(pp. 5-6),\u2079,\u00b9\u2070."
+    # no space before a raised citation ("everything^1-4^"); one before a citation opening with its prefix
+    assert caret(document.abstract[0].runs) == "Cites everything^1-4^."
+    assert caret(document.sections[0].blocks[0].runs) == \
+        "O'Connor^5^ and A et al^6^(p. 3),^7^, see ^8^(pp. 5-6),^9^,^10^."
     assert plain_text(document.bibliography.references[-1].runs) == "An undated leaflet."

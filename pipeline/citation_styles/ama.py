@@ -9,12 +9,12 @@ from pipeline.citation_styles.common import (set_members, eprint_class, MONTHS, 
                                              edition, full_title, join, link, month_number, publisher, sentence,
                                              type_label, web_url)
 from pipeline.citation_styles.vancouver import Vancouver
-from pipeline.model import Cite, RefLink, Runs, Text
+from pipeline.model import Cite, RefLink, Runs, Sup, Text
+from pipeline.visitor import InlineTransform
 
 # Words AMA leaves in lower case inside a title-case title (articles, short conjunctions and prepositions).
 _MINOR = {"a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in", "of", "off",
           "on", "per", "to", "up", "via", "with", "from", "into", "over", "vs"}
-_SUPERSCRIPT = str.maketrans("0123456789-\u2013", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b\u207b")
 
 
 def title_case(text: str) -> str:
@@ -45,7 +45,7 @@ class Ama(Vancouver):
     # --- in-text -----------------------------------------------------------------
 
     def cite(self, cite: Cite, context: Context) -> Runs:
-        """Superscript numbers (until the inline model has a superscript node: Unicode superscript digits)."""
+        """Superscript numbers: one `Sup` node (the loader drops the space before a parenthetical one)."""
         if any(item.locator or item.prefix for item in cite.items):
             runs = self._with_locators(cite, context)
         else:
@@ -163,14 +163,18 @@ def _pages(pages: str) -> str:
     return re.sub(r"\s*[-\u2010-\u2015]+\s*", "-", pages.strip())
 
 
+class _Superscript(InlineTransform):
+    """Citation runs made ready to raise: a `Sup` already inside is flattened (never a Sup in a Sup).
+
+    Every other node goes through `InlineTransform`, so a node type the model gains is rebuilt
+    or fails loudly, never passed through unseen.
+    """
+
+    def visit_sup(self, node: Sup) -> Runs:
+        return self.visit_children(node)
+
+
 def _superscript(runs: Runs) -> Runs:
-    """The digits, commas' neighbours and range dashes of citation runs as Unicode superscripts."""
-    out: list = []
-    for run in runs:
-        if isinstance(run, Text):
-            out.append(Text(run.text.translate(_SUPERSCRIPT)))
-        elif isinstance(run, RefLink):
-            out.append(RefLink(run.key, _superscript(run.children)))
-        else:
-            out.append(run)
-    return tuple(out)
+    """The runs as one superscript: the numbers, their commas and range dashes, links kept inside."""
+    inner = _Superscript().visit(runs)
+    return (Sup(inner),) if inner else ()

@@ -78,6 +78,8 @@ def _run(p, span: Span, font: str, size: float, colour: str) -> _Run:
     run.font.bold = span.bold
     run.font.italic = span.italic
     run.font.color.rgb = RGBColor.from_string(colour)
+    if span.superscript:  # PowerPoint's superscript: raised 30% and set smaller by the viewer
+        run.font._rPr.set("baseline", "30000")
     return run
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -103,6 +103,11 @@ class Span:
     text: str
     bold: bool = False
     italic: bool = False
+    superscript: bool = False  # drawn raised and smaller (`baseline="30000"`); measured at full size
+
+    @property
+    def style(self) -> tuple[bool, bool, bool]:
+        return self.bold, self.italic, self.superscript
 
 
 @dataclass(frozen=True)
@@ -124,23 +129,27 @@ class Para:
 
 
 class SlideSpans(InlineVisitor[tuple[Span, ...]]):
-    """Inline runs as styled spans: emphasis italic, strong bold, links and citations as their text."""
+    """Inline runs as styled spans: emphasis italic, strong bold, superscript raised, links and citations as text."""
 
-    def __init__(self, bold: bool = False, italic: bool = False):
+    def __init__(self, bold: bool = False, italic: bool = False, superscript: bool = False):
         self.bold = bold
         self.italic = italic
+        self.superscript = superscript
 
     def combine(self, parts: list[tuple[Span, ...]]) -> tuple[Span, ...]:
         return _merged([span for part in parts for span in part])
 
     def visit_text(self, node) -> tuple[Span, ...]:
-        return (Span(clean(node.text), self.bold, self.italic),)
+        return (Span(clean(node.text), self.bold, self.italic, self.superscript),)
 
     def visit_emph(self, node) -> tuple[Span, ...]:
-        return SlideSpans(self.bold, True).visit_children(node)
+        return SlideSpans(self.bold, True, self.superscript).visit_children(node)
 
     def visit_strong(self, node) -> tuple[Span, ...]:
-        return SlideSpans(True, self.italic).visit_children(node)
+        return SlideSpans(True, self.italic, self.superscript).visit_children(node)
+
+    def visit_sup(self, node) -> tuple[Span, ...]:
+        return SlideSpans(self.bold, self.italic, True).visit_children(node)
 
     def visit_cite(self, node) -> tuple[Span, ...]:
         return self.visit(node.runs)
@@ -157,8 +166,8 @@ def _merged(found: list[Span]) -> tuple[Span, ...]:
     """Adjacent spans of one style joined, empty ones dropped: fewer runs in the XML."""
     merged: list[Span] = []
     for span in found:
-        if merged and (merged[-1].bold, merged[-1].italic) == (span.bold, span.italic):
-            merged[-1] = Span(merged[-1].text + span.text, span.bold, span.italic)
+        if merged and merged[-1].style == span.style:
+            merged[-1] = replace(span, text=merged[-1].text + span.text)
         elif span.text:
             merged.append(span)
     return tuple(merged)
@@ -173,7 +182,7 @@ def cap_spans(found: tuple[Span, ...], limit: int) -> tuple[Span, ...]:
         room = limit - sum(len(s.text) for s in kept)
         if len(span.text) >= room:
             cut = span.text[:room].rsplit(" ", 1)[0] if " " in span.text[:room] else span.text[:room]
-            kept.append(Span(cut.rstrip() + "…", span.bold, span.italic))
+            kept.append(replace(span, text=cut.rstrip() + "…"))
             break
         kept.append(span)
     return tuple(kept)
@@ -181,10 +190,10 @@ def cap_spans(found: tuple[Span, ...], limit: int) -> tuple[Span, ...]:
 
 def strip_spans(found: tuple[Span, ...]) -> tuple[Span, ...]:
     """Spans without leading or trailing whitespace and with single spaces."""
-    text = [Span(clean(s.text), s.bold, s.italic) for s in found]
+    text = [replace(s, text=clean(s.text)) for s in found]
     if text:
-        text[0] = Span(text[0].text.lstrip(), text[0].bold, text[0].italic)
-        text[-1] = Span(text[-1].text.rstrip(), text[-1].bold, text[-1].italic)
+        text[0] = replace(text[0], text=text[0].text.lstrip())
+        text[-1] = replace(text[-1], text=text[-1].text.rstrip())
     return tuple(s for s in text if s.text)
 
 
@@ -214,7 +223,7 @@ def _words(para: Para) -> list[list[Span]]:
             if piece == " ":
                 words.append([])
             elif piece:
-                words[-1].append(Span(piece, span.bold, span.italic))
+                words[-1].append(replace(span, text=piece))
     return [w for w in words if w]
 
 

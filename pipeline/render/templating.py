@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from pipeline.model import Runs, plain_text
 from pipeline.themes import Theme
-from pipeline.visitor import InlineVisitor
+from pipeline.visitor import InlineVisitor, superscript_digits
 
 
 class HtmlWriter(InlineVisitor[Markup]):
@@ -39,6 +39,9 @@ class HtmlWriter(InlineVisitor[Markup]):
 
     def visit_reflink(self, node) -> Markup:
         return Markup('<a class="cite" href="#ref-%s">%s</a>') % (node.key, self.visit_children(node))
+
+    def visit_sup(self, node) -> Markup:
+        return Markup("<sup>%s</sup>") % self.visit_children(node)
 
     def visit_cite(self, node) -> Markup:
         keys = " ".join(item.key for item in node.items)
@@ -84,6 +87,11 @@ class MarkdownWriter(InlineVisitor[str]):
 
     def visit_reflink(self, node) -> str:
         return self.visit_children(node)  # its text: no reference list to point at in Markdown
+
+    def visit_sup(self, node) -> str:
+        # Unicode superscript digits, not <sup> (summary.md holds no HTML: see escape_markdown) nor Pandoc's
+        # ^1^ (CommonMark and GitHub print the carets): "dependence¹" reads right in every Markdown viewer
+        return superscript_digits(self.visit_children(node))
 
     def visit_cite(self, node) -> str:
         return self.visit(node.runs)
