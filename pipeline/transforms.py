@@ -13,9 +13,12 @@ a name and a place in `PASSES`, run in that order by `apply_transforms`:
    evidence table after its section, then the slides' key points, lay summary, glossary.
    The loader gives this pass (it needs the bibliography).
 4. quotes: straight quotes in the review's text become the language's curly quotes
-5. title: "Title: Subtitle", never a doubled colon or full stop
-6. names: each author's name line, roles and affiliation, and the byline
-7. dates: the review's date as its language writes it (ISO only for metadata)
+5. evidence-chart: the chart of the evidence rows (`pipeline.chart`) and its figure number, after
+   the review's own figures; none when `evidence.chart: false`. It follows the citation and quote
+   passes because its labels are the rows' text as the table prints it ("Mischoulon et al. (2021)").
+6. title: "Title: Subtitle", never a doubled colon or full stop
+7. names: each author's name line, roles and affiliation, and the byline
+8. dates: the review's date as its language writes it (ISO only for metadata)
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
+from pipeline.chart import evidence_chart
 from pipeline.model import Column, Decisions, Document, Person, Runs, Text, citations
 from pipeline.visitor import InlineTransform, map_inline, walk_runs
 
@@ -223,7 +227,17 @@ def curly_quotes(document: Document) -> Document:
         decided=dataclasses.replace(changed.decided, quotes=quotes))
 
 
-# --- 5. title ------------------------------------------------------------------------------------
+# --- 5. evidence chart ----------------------------------------------------------------------------
+
+
+def chart_evidence(document: Document) -> Document:
+    """The evidence chart, computed once for every output, numbered after the review's own figures."""
+    chart = evidence_chart(document)
+    number = max((f.number for f in document.figures), default=0) + 1 if chart else 0
+    return _decide(document, evidence_chart=chart, evidence_chart_number=number)
+
+
+# --- 6. title ------------------------------------------------------------------------------------
 
 _ENDS_CLAUSE = (":", "?", "!", ".", "…")
 
@@ -247,7 +261,7 @@ def join_title(document: Document) -> Document:
     return _decide(document, title_line=line, title_sentence=sentence(line))
 
 
-# --- 6. names ------------------------------------------------------------------------------------
+# --- 7. names ------------------------------------------------------------------------------------
 
 
 def name_line(name: str, honorific: str = "", credentials: str = "") -> str:
@@ -279,7 +293,7 @@ def _person(author) -> Person:
                   author.affiliation, about, author.email)
 
 
-# --- 7. dates ------------------------------------------------------------------------------------
+# --- 8. dates ------------------------------------------------------------------------------------
 
 
 def date_text(day, lang: str) -> str:
@@ -304,6 +318,7 @@ PASSES: tuple[Pass, ...] = (
     Pass("evidence-columns", evidence_columns),
     Pass("citation-numbering", None),
     Pass("quotes", curly_quotes),
+    Pass("evidence-chart", chart_evidence),
     Pass("title", join_title),
     Pass("names", join_authors),
     Pass("dates", format_dates),

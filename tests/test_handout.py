@@ -1,7 +1,8 @@
-"""handout.pdf: one or two pages with key messages, evidence table and references."""
+"""handout.pdf: one or two pages with key messages, the evidence chart (or table) and references."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 
@@ -39,11 +40,18 @@ def test_one_or_two_pages_and_no_warning(handout):
     assert 1 <= pages <= 2 and made.warnings == ()
 
 
-def test_holds_key_messages_table_and_references(handout):
+def test_holds_key_messages_chart_and_references(handout):
     document, _, _, text = handout
     for point in document.key_points:
         assert flat(plain_text(point.runs)) in flat(text)
-    assert "condition study design participants duration main finding" in text.lower()  # small caps: any case
+    chart = document.decided.evidence_chart
+    # the chart in place of the table, as text (WeasyPrint draws the SVG's labels as text), its plain words beside it
+    assert "study design number of participants" in text.lower()  # small caps: any case
+    assert flat(f"Figure 1. {chart.plain_summary}") in flat(text)
+    for label in ("Mischoulon et al. (2021)", "Retrospective chart review", "Depression with chronic pain",
+                  "not stated", "Key (strongest design first):"):
+        assert flat(label) in flat(text)
+    assert "condition study design participants duration main finding" not in text.lower()
     for reference in document.bibliography.references:  # an entry may break across the two columns
         entry = flat(plain_text(reference.runs))
         assert entry[:40] in flat(text) and entry[-25:] in flat(text), reference.key
@@ -60,4 +68,15 @@ def test_too_long_a_handout_warns_and_cuts_nothing(make_review):
     assert str(warning).startswith("r/review.yaml:4:14: warning: the handout runs to ")
     assert "shorten it (1 key points, 160 evidence rows" in warning.message
     with pdfplumber.open(io.BytesIO(made.files["handout.pdf"])) as pdf:
-        assert "A finding 159" in pdf.pages[-1].extract_text()
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "S159" in text and "C159" in text  # the chart's last study, under its condition
+
+
+def test_chart_turned_off_gives_the_table_back():
+    document, _ = load_review(BUNDLED)
+    off = dataclasses.replace(document, decided=dataclasses.replace(document.decided, evidence_chart=None))
+    made = render(off, load_theme("default"), Settings())
+    with pdfplumber.open(io.BytesIO(made.files["handout.pdf"])) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert "Condition Study Design Participants Duration Main finding" in text
+    assert "Number of participants" not in text and "Figure 1." not in text

@@ -22,7 +22,7 @@ def test_cochrane_layout_in_markdown(outputs):
     assert headings == [
         "# Can a low dose of naltrexone help with depression, anxiety or PTSD?",
         "## Key messages", "## What is low-dose naltrexone?", "## What did the review look at?",
-        "## What did the review find?", "## How safe is it?", "## How certain is the evidence?",
+        "## How much evidence is there?", "## What did the review find?", "## How safe is it?", "## How certain is the evidence?",
         "## What happens next?", "## Words to know"]
 
 

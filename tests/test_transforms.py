@@ -24,7 +24,7 @@ from pipeline.transforms import PASSES, curly, date_text, join_names, name_line,
 
 def test_passes_have_names_and_one_order():
     assert [p.name for p in PASSES] == ["evidence-placement", "evidence-columns", "citation-numbering", "quotes",
-                                        "title", "names", "dates"]
+                                        "evidence-chart", "title", "names", "dates"]
 
 
 # --- title ----------------------------------------------------------------------------------
@@ -223,7 +223,8 @@ def test_evidence_table_stands_after_the_same_section_everywhere(built):
     titles = [t for t, _, _ in _slides(files["slides.pptx"])]
     before = titles[titles.index("Studies at a glance") - 1]
     assert before.removesuffix(" (cont.)") == after
-    assert f"this table follows “{after}”" in _pdf_text(files["handout.pdf"])
+    # the handout shows the chart in the table's place and says where the table stands
+    assert f"Table 1 in the article, after “{after}”" in " ".join(_pdf_text(files["handout.pdf"]).split())
 
 
 def test_evidence_labels_are_the_same_everywhere(built):
@@ -235,7 +236,24 @@ def test_evidence_labels_are_the_same_everywhere(built):
     assert re.findall(r'<th scope="col" role="columnheader">([^<]*)</th>', table) == labels
     headers = [h for _, _, h in _slides(files["slides.pptx"]) if h]
     assert headers and all(h == labels for h in headers)
-    assert " ".join(labels) in _pdf_text(files["handout.pdf"])
+    assert " ".join(labels) not in _pdf_text(files["handout.pdf"])  # the handout has the chart instead
+
+
+def test_evidence_chart_has_one_number_and_one_text_everywhere(built):
+    _, document, files = built
+    chart, number = document.decided.evidence_chart, document.decided.evidence_chart_number
+    assert number == len(document.figures) + 1 == 1
+    html = files["article.html"].decode()
+    assert f'<span class="figure-label">Figure {number}.</span> {chart.caption}' in html
+    assert html.index("evidence-table") < html.index('id="evidence-chart"') < html.index('id="references"')
+    handout = " ".join(_pdf_text(files["handout.pdf"]).split())
+    assert f"Figure {number}. {chart.plain_summary}" in handout
+    slides = _slides(files["slides.pptx"])
+    titles = [t for t, _, _ in slides]
+    at = titles.index(chart.plain_heading)
+    assert titles[at - 1].removesuffix(" (cont.)") == "Studies at a glance"
+    for name in ("summary.md", "summary.html"):
+        assert chart.plain_heading in files[name].decode() and chart.plain_summary in files[name].decode()
 
 
 def test_dates_and_titles_read_the_same_everywhere(built):

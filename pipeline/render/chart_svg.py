@@ -64,6 +64,34 @@ def chart_svg(chart: EvidenceChart, width_px: float = 600, colours: dict[str, st
                                      id=id_prefix, clean=clean, colours=palette))
 
 
+def themed_chart_svg(chart: EvidenceChart, theme, id_prefix: str = "evidence-chart", width_px: float = 600,
+                     background: str | None = None) -> Markup:
+    """The chart in a theme's colours and body font (its slide design: the deck draws the same chart).
+
+    `background` overrides the design's page colour (print pages are white whatever the screen's tint).
+    """
+    from pipeline.render.slide_design import load_design  # late: the slide design reads the theme's YAML
+    design = load_design(theme)
+    colours = {**design.colours, **({"background": background} if background else {})}
+    return chart_svg(chart, width_px, colours, css_family(design.body.family, design.body.name),
+                     design.body.family, id_prefix)
+
+
+@lru_cache(maxsize=16)
+def css_family(font: FontFamily, deck_name: str = "") -> str:
+    """A CSS font-family list for the font files: their own family name, the deck's name, a generic family.
+
+    "Carlito, Calibri, sans-serif": the bundled file first (the PDF embeds it), then the font it stands in for.
+    The generic family comes from the file's PANOSE serif style (2–10 are serifs).
+    """
+    from fontTools.ttLib import TTFont
+    data = TTFont(str(font.regular.path), lazy=True)
+    name = data["name"].getDebugName(1) or deck_name
+    serif = 2 <= data["OS/2"].panose.bSerifStyle <= 10 if "OS/2" in data else False
+    names = [n for n in dict.fromkeys((name, deck_name)) if n]
+    return ", ".join(names + ["serif" if serif else "sans-serif"])
+
+
 @lru_cache(maxsize=1)
 def default_font() -> FontFamily:
     """The default theme's body font files (Carlito, metric-compatible with Calibri)."""

@@ -1,6 +1,7 @@
 """handout.pdf: one or two pages for the talk's audience.
 
-Title and presenter, the review's key messages, the evidence table, "What
+Title and presenter, the review's key messages, the evidence chart with its
+plain words (the evidence table when the chart is turned off), "What
 this means" in the lay summary's plain words, compact references and where
 to find the full article. Nothing is ever cut: if the content runs past two
 pages the build warns and says what to shorten.
@@ -12,12 +13,13 @@ from pipeline import __version__
 from pipeline.diagnostics import Diagnostic, Location, display_path
 from pipeline.model import Document
 from pipeline.render import Rendered, Settings, source_date
-from pipeline.render.html import stylesheet
+from pipeline.render.html import evidence_figure, stylesheet
 from pipeline.render.pdf import typeset, write
 from pipeline.render.templating import render_template
 from pipeline.themes import Theme
 
 MAX_PAGES = 2
+HANDOUT_CHART_PX = 840  # the chart drawn 800 px wide and scaled to the page: its text as small as the handout's
 
 
 def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
@@ -25,6 +27,7 @@ def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
         theme, "handout.html",
         document=document,
         css=stylesheet(theme, ["article.css", "handout.css"], document, settings, for_print=True),
+        evidence_figure=evidence_figure(document, theme, True, "handout-chart", HANDOUT_CHART_PX),
         date=source_date(document).strftime("%Y-%m-%dT%H:%M:%SZ"),
         version=__version__,
     )

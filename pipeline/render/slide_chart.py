@@ -13,6 +13,7 @@ real text. Text is 18 pt; the column heads, axis numbers and key are 14 pt
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from pptx.dml.color import RGBColor
@@ -40,6 +41,14 @@ class Box(NamedTuple):
     top: float
     width: float
     height: float
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    """A planned slide's chart (or one part of a split chart), drawn by `add_evidence_chart` into `box`."""
+
+    box: Box
+    chart: EvidenceChart
 
 
 def chart_height(chart: EvidenceChart) -> float:

@@ -1,4 +1,4 @@
-"""Draw planned blocks on a python-pptx slide: text boxes, tables, pictures, rules.
+"""Draw planned blocks on a python-pptx slide: text boxes, tables, pictures, the evidence chart, rules.
 
 Nothing here decides sizes or breaks: the plan measured everything. Autofit is
 switched off on every text box, so each viewer shows exactly what was measured.
@@ -17,6 +17,7 @@ from pptx.oxml.ns import qn
 from pptx.text.text import _Run
 from pptx.util import Emu
 
+from pipeline.render.slide_chart import ChartBlock, add_evidence_chart
 from pipeline.render.slide_design import SlideDesign
 from pipeline.render.slide_layout import (CELL_MARGIN_X, CELL_MARGIN_Y, INSET, Block, PictureBlock, Rule,
                                           TableBlock, TextBlock)
@@ -38,6 +39,8 @@ def draw(slide, block: Block, design: SlideDesign, placeholder=None) -> None:
         _table(slide, block, design)
     elif isinstance(block, PictureBlock):
         _picture(slide, block)
+    elif isinstance(block, ChartBlock):
+        add_evidence_chart(slide, block.chart, block.box, design)
     else:
         _rule(slide, block, design)
 

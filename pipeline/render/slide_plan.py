@@ -1,7 +1,8 @@
 """The talk as a list of planned slides: which slides, in what order, what each holds.
 
 Title slide, outline, each section's key points (continued over "(cont.)"
-slides when they do not fit), its figures, the evidence table, take-home
+slides when they do not fit), its figures, the evidence table and then its
+chart ("How much evidence is there?", native shapes, split between groups when tall), take-home
 messages, references and a closing slide. Every slide but the title carries a
 footer and all of them carry speaker notes.
 """
@@ -20,6 +21,8 @@ from pipeline.model import Document, Figure, Paragraph, Section, plain_text
 from pipeline.render.slide_cover import closing_slide, cover_slide
 from pipeline.render.slide_layout import (INSET, Box, Frame, PictureBlock, PlannedSlide, Rule, TextBlock,
                                           even_chunks, fit_text, fitted_line, paginate)
+from pipeline.render.slide_chart import Box as ChartBox
+from pipeline.render.slide_chart import ChartBlock, chart_height, split_for_slides
 from pipeline.render.slide_table import table_blocks, table_notes
 from pipeline.render.slide_text import Para, Span, cap_spans, clean, spans, strip_spans, text_height
 from pipeline.sentences import first_sentence
@@ -40,6 +43,7 @@ def plan(document: Document, frame: Frame) -> list[PlannedSlide]:
         slides += section_slides(frame, section, document.source_dir)
         if document.evidence and section.id == document.decided.evidence_after:
             slides += _evidence_slides(frame, document)
+            slides += chart_slides(frame, document)
     slides += bullet_slides(frame, "Take-home messages", _take_home(document), _take_home_notes(document),
                             "take-home")
     slides += reference_slides(frame, document)
@@ -174,6 +178,27 @@ def _evidence_slides(frame: Frame, document: Document) -> list[PlannedSlide]:
         title = decided.evidence_heading + (CONT if i else "")
         slides.append(PlannedSlide("evidence", title, (*_title_blocks(frame, title), block),
                                    clean_notes(table_notes(table, block))))
+    return slides
+
+
+def chart_slides(frame: Frame, document: Document) -> list[PlannedSlide]:
+    """The evidence chart after the table: split over slides when tall, each part centred in the body.
+
+    Its text alternative and plain words are the notes, so the speaker can say what the picture shows.
+    """
+    chart = document.decided.evidence_chart
+    if chart is None:
+        return []
+    body = frame.body
+    parts = split_for_slides(chart, body.h)
+    notes = clean_notes(f"Figure {document.decided.evidence_chart_number}. {chart.caption}\n"
+                        f"Alt text: {chart.alt_text}\nIn plain words: {chart.plain_summary}")
+    slides = []
+    for i, part in enumerate(parts):
+        title = chart.plain_heading + (CONT if i else "")
+        top = body.y + max(0.0, (body.h - chart_height(part)) / 2)
+        block = ChartBlock(ChartBox(body.x, top, body.w, body.h - (top - body.y)), part)
+        slides.append(PlannedSlide("chart", title, (*_title_blocks(frame, title), block), notes))
     return slides
 
 

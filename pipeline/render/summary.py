@@ -1,9 +1,11 @@
 """summary.md and summary.html: the plain-language summary for patients and the public.
 
 Laid out like a Cochrane plain-language summary: a plain title, key
-messages, the review's own lay sections, "Words to know" and a line that it
-is not medical advice. The HTML is one accessible page in the theme's
-large-type summary CSS.
+messages, the review's own lay sections with "How much evidence is there?"
+(the evidence chart in plain words, and in the HTML the chart itself) after
+"What did the review look at?", "Words to know" and a line that it is not
+medical advice. The HTML is one accessible page in the theme's large-type
+summary CSS.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from pipeline.diagnostics import Diagnostic, Location, display_path
-from pipeline.model import Document
+from pipeline.model import Document, LaySummary
 from pipeline.render import Rendered, Settings
+from pipeline.render.html import evidence_figure, package_css
 from pipeline.render.templating import render_template
 from pipeline.themes import Theme
 
@@ -22,10 +25,23 @@ def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
         where = Location(display_path(document.source_path))
         return Rendered({}, (Diagnostic("warning", "no lay_summary in the review: summary.md and summary.html "
                                                    "are not made", where),))
-    context = {"document": document, "summary": document.lay_summary}
+    chart = document.decided.evidence_chart
+    context = {"document": document, "summary": document.lay_summary, "chart": chart,
+               "chart_after": chart_place(document.lay_summary) if chart else 0}
     markdown = render_template(theme, "summary.md", **context)
-    html = render_template(theme, "summary.html", css=Markup(theme.text("summary.css")), **context)
+    css = Markup("\n".join((theme.text("summary.css"), package_css(theme, "chart.css"))))
+    svg = evidence_figure(document, theme, id_prefix="summary-chart")
+    html = render_template(theme, "summary.html", css=css, chart_svg=svg, **context)
     return Rendered({"summary.md": _tidy(markdown).encode("utf-8"), "summary.html": html.encode("utf-8")})
+
+
+CHART_AFTER = "what did the review look at?"  # the lay section the chart's plain words follow
+
+
+def chart_place(summary: LaySummary) -> int:
+    """After which lay section (1-based) "How much evidence is there?" goes: CHART_AFTER, else the last."""
+    headings = [" ".join(s.heading.split()).casefold() for s in summary.sections]
+    return headings.index(CHART_AFTER) + 1 if CHART_AFTER in headings else len(headings)
 
 
 def _tidy(markdown: str) -> str:
