@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pdfplumber
 import pytest
@@ -195,3 +196,83 @@ def test_slide_labels_are_18_pt(bundled):
     for shape in shapes:
         if shape.has_text_frame and shape.text_frame.text in ("Mischoulon et al. (2021)", "Case report", "Anxiety"):
             assert shape.text_frame.paragraphs[0].runs[0].font.size.pt == 18
+
+
+# --- wired into every output; `evidence: {chart: false}` removes it everywhere ------------------------
+
+
+def _outputs(folder) -> tuple:
+    from pipeline.render import Settings
+    from pipeline.render import handout, html, slides, summary
+    document, _ = load_review(folder)
+    theme, settings = load_theme("default"), Settings()
+    files = {}
+    for module in (html, slides, summary, handout):
+        made = module.render(document, theme, settings)
+        files.update(made if isinstance(made, dict) else made.files)
+    return document, files
+
+
+def _chart_off(tmp_path):
+    import shutil
+    folder = tmp_path / "off"
+    shutil.copytree(BUNDLED, folder)
+    text = (folder / "review.yaml").read_text()
+    (folder / "review.yaml").write_text(text.replace("evidence:\n", "evidence:\n  chart: false\n", 1))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def outputs():
+    return _outputs(BUNDLED)
+
+
+def test_every_output_shows_the_chart(outputs):
+    document, files = outputs
+    chart = document.decided.evidence_chart
+    page = files["article.html"].decode()
+    figure = page[page.index('<figure class="evidence-chart" id="evidence-chart">'):]
+    figure = figure[:figure.index("</figure>") + len("</figure>")]
+    svg = etree.fromstring(figure[figure.index("<svg"):figure.index("</svg>") + 6].encode())
+    assert svg.find(f"{SVG}title").text == chart.caption and svg.find(f"{SVG}desc").text == GOLDEN_ALT
+    assert "Figure 1.</span> Number of participants" in figure and svg.find(f".//{SVG}image") is None
+    deck = Presentation(io.BytesIO(files["slides.pptx"]))
+    [slide] = [s for s in deck.slides if s.shapes.title.text == "How much evidence is there?"]
+    shapes = list(_walk(slide.shapes))
+    assert not [s for s in shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert [s.name for s in shapes if s.shape_type == MSO_SHAPE_TYPE.GROUP] == ["Evidence chart"]
+    assert GOLDEN_ALT in slide.notes_slide.notes_text_frame.text
+    with pdfplumber.open(io.BytesIO(files["handout.pdf"])) as pdf:
+        text = "".join("".join(p.extract_text().split()) for p in pdf.pages)  # small text: spaces not found
+    assert "Mischoulonetal.(2021)" in text and "notstated" in text
+    for name in ("summary.md", "summary.html"):
+        assert "How much evidence is there?" in files[name].decode() and GOLDEN_PLAIN in files[name].decode()
+    assert 'aria-labelledby="summary-chart-title summary-chart-desc"' in files["summary.html"].decode()
+
+
+def test_chart_false_removes_it_everywhere(tmp_path):
+    document, files = _outputs(_chart_off(tmp_path))
+    assert document.evidence.chart is False and document.decided.evidence_chart is None
+    assert document.decided.evidence_chart_number == 0
+    for name in ("article.html", "summary.html", "summary.md"):
+        text = files[name].decode()
+        assert "<svg" not in text and "How much evidence is there?" not in text
+        assert "<figure class=\"evidence-chart" not in text
+    deck = Presentation(io.BytesIO(files["slides.pptx"]))
+    assert "How much evidence is there?" not in [s.shapes.title.text for s in deck.slides if s.shapes.title]
+    with pdfplumber.open(io.BytesIO(files["handout.pdf"])) as pdf:
+        text = "".join(p.extract_text() for p in pdf.pages)
+    assert "Number of participants" not in text and "Main finding" in text
+
+
+def test_tall_chart_is_split_over_slides(make_review):
+    from conftest import GOOD
+    rows = "".join(f"    - {{condition: C{i % 6}, study: S{i}, design: Case report, participants: {i + 1} patients,"
+                   f" finding: F}}\n" for i in range(30))
+    document, files = _outputs(make_review(GOOD + "evidence:\n  studies:\n" + rows))
+    deck = Presentation(io.BytesIO(files["slides.pptx"]))
+    titles = [s.shapes.title.text for s in deck.slides if s.shapes.title]
+    assert titles.count("How much evidence is there?") == 1 and "How much evidence is there? (cont.)" in titles
+    studies = [sh.text_frame.text for s in deck.slides for sh in _walk(s.shapes)
+               if sh.has_text_frame and re.fullmatch(r"S\d+", sh.text_frame.text)]
+    assert sorted(studies, key=lambda t: int(t[1:])) == [f"S{i}" for i in range(30)]
