@@ -30,11 +30,12 @@ def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
                "chart_after": chart_place(document.lay_summary) if chart else 0}
     markdown = render_template(theme, "summary.md", **context)
     css = Markup("\n".join((theme.text("summary.css"), package_css(theme, "chart.css"))))
-    svg = evidence_figure(document, theme, id_prefix="summary-chart")
+    svg = evidence_figure(document, theme, id_prefix="summary-chart", width_px=SUMMARY_CHART_PX)
     html = render_template(theme, "summary.html", css=css, chart_svg=svg, **context)
     return Rendered({"summary.md": _tidy(markdown).encode("utf-8"), "summary.html": html.encode("utf-8")})
 
 
+SUMMARY_CHART_PX = 540  # drawn narrow and scaled up to the column: its text nearer the summary's large type
 CHART_AFTER = "what did the review look at?"  # the lay section the chart's plain words follow
 
 
