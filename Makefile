@@ -26,7 +26,7 @@ FILES    := article.pdf article.html slides.pptx summary.md summary.html handout
 BUILT    := $(REVIEWS:%=out/%/.built)
 missing   = $(strip $(foreach f,$(FILES),$(if $(wildcard out/$(1)/$(f)),,$(f))))
 
-.PHONY: all pdf html slides summary handout check test test-lowest test-wheel bench fuzz clean setup FORCE
+.PHONY: all pdf html slides summary handout check preview test test-lowest test-wheel bench fuzz clean setup FORCE
 .DELETE_ON_ERROR:
 
 all: $(BUILT)
@@ -64,10 +64,18 @@ $(foreach r,$(REVIEWS),$(eval $(call review_rules,$(r))))
 check: | $(READY)
 	$(RUN) check
 
+# A local page of the review's outputs that reloads itself after each save (Ctrl-C stops it).
+# REVIEW=source/<name> picks the review when there are several; PORT=8000 by default.
+REVIEW ?= $(firstword $(REVIEWS:%=source/%))
+PORT   ?= 8000
+preview: | $(READY)
+	$(RUN) preview --port $(PORT) $(REVIEW)
+
 # What the tests need beyond `setup`: LibreOffice renders the decks for the slide-fit checks,
 # fontconfig's fc-list proves the PDFs ignore system fonts, Pandoc's citeproc is the reference
-# the citation styles are compared with. Installed as root, else named.
-TEST_SYSTEM := libreoffice-impress fontconfig pandoc
+# the citation styles are compared with, Chromium opens the live preview once as a browser
+# would. Installed as root, else named.
+TEST_SYSTEM := libreoffice-impress fontconfig pandoc chromium
 
 test: | $(READY)
 	@scripts/setup-system.sh $(TEST_SYSTEM)

@@ -94,7 +94,7 @@ def test_strict_build_fails_on_a_renderers_warning_and_writes_nothing(make_revie
                 "  - title: S\n    body: [Text about pain.]\nevidence:\n  studies:\n" + rows, bib="")
     assert run("build", "--only", "handout", "--out", "out", "r", cwd=tmp_path).returncode == 0
     before = {p.name: p.read_bytes() for p in (tmp_path / "out" / "r").iterdir()}
-    result = run("build", "--strict", "--only", "handout", "--out", "out", "r", cwd=tmp_path)
+    result = run("build", "--strict", "--quiet", "--only", "handout", "--out", "out", "r", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.splitlines()[0].startswith("r/review.yaml:4:14: error: the handout runs to ")
     assert result.stderr.splitlines()[-1] == "r: 1 error; nothing was written"
