@@ -54,17 +54,57 @@ def check_review(review_dir: Path, theme: str | None = None,
 
     Raises InputError on errors, and with `strict` on warnings too.
     """
-    # Imported here rather than at the top, like the readability report below: a build forks
-    # the worker that loads the review first thing, so this process skips these imports and
-    # goes straight to importing WeasyPrint.
-    from pipeline import facts, readability
+    checked = checked_review(review_dir, theme)
+    _fail_if_strict(checked.diagnostics, strict)
+    return checked.document, checked.diagnostics
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A review loaded and checked, with what report.json says about it besides its outputs."""
+
+    document: Document
+    diagnostics: list[Diagnostic]
+    extra: dict
+
+
+def checked_review(review_dir: Path, theme: str | None = None) -> Checked:
+    """The review loaded and checked, from the cache when its inputs are unchanged (see
+    pipeline.cache: keyed by the bytes of the review's and the themes' files and the
+    pipeline's own source). Raises InputError on errors (never cached)."""
+    from pipeline import cache
+    from pipeline.themes import theme_dirs
+
+    try:
+        key = cache.review_key(review_dir, theme, theme_dirs())
+    except OSError:  # a file vanished or cannot be read: the loader says which, with its line
+        return _load_and_check(review_dir, theme)
+    name = f"checked-{key}.pickle"
+    found = cache.read(name)
+    if isinstance(found, Checked):
+        cache.remembered(name, lambda: found)  # marks it used, so pruning keeps it
+        return found
+    checked = _load_and_check(review_dir, theme)
+    cache.write(name, checked)
+    cache.prune("checked-")
+    return checked
+
+
+def _load_and_check(review_dir: Path, theme: str | None) -> Checked:
+    # Imported here rather than at the top: a build forks the worker that loads the review
+    # first thing, so this process skips these imports and goes straight to importing
+    # WeasyPrint (and with the review cached, no process imports them).
+    from pipeline import cache, facts, readability
     from pipeline.loader import load_review
 
     document, diagnostics = load_review(review_dir, theme)
+    cache.warm_hyphenation(document.lang)  # readability falls back on Pyphen for some words
     diagnostics += readability.check(document)
-    diagnostics += facts.trace(document, _source_text(document)).diagnostics
-    _fail_if_strict(diagnostics, strict)
-    return document, diagnostics
+    traced = facts.trace(document, _source_text(document))
+    diagnostics += traced.diagnostics
+    extra = {**readability.report(document),
+             "facts": facts.report_entries(traced, lambda path: portable_path(path, review_dir))}
+    return Checked(document, diagnostics, extra)
 
 
 def _source_text(document: Document) -> str:
@@ -82,9 +122,14 @@ def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settin
     The review is loaded and checked once; with `workers` > 1 the loading overlaps
     WeasyPrint's import and the outputs render side by side (see pipeline.workers).
     """
-    document, diagnostics, outputs = check_and_render(lambda: check_review(review_dir, theme, strict),
-                                                      lambda loaded: load_theme(loaded.theme), settings, only,
-                                                      workers)
+    def check() -> Checked:
+        checked = checked_review(review_dir, theme)
+        _fail_if_strict(checked.diagnostics, strict)
+        return checked
+
+    checked, outputs = check_and_render(check, lambda loaded: load_theme(loaded.document.theme), settings,
+                                        only, workers)
+    document, diagnostics = checked.document, checked.diagnostics
     result = BuildResult(document, list(diagnostics))
     files: dict[str, bytes] = {}
     out_dir = out_root / document.name
@@ -94,24 +139,19 @@ def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settin
         result.diagnostics += rendered.warnings
         files.update(rendered.files)
     _fail_if_strict(result.diagnostics, strict)
-    files["report.json"] = _report(review_dir, out_dir, document, diagnostics, outputs, settings)
+    files["report.json"] = _report(review_dir, out_dir, checked, outputs, settings)
     result.written = publish(out_root, document.name, files)
     return result
 
 
-def _report(review_dir: Path, out_dir: Path, document: Document, diagnostics: list[Diagnostic],
-            outputs: dict, settings: Settings) -> bytes:
+def _report(review_dir: Path, out_dir: Path, checked: Checked, outputs: dict, settings: Settings) -> bytes:
     """report.json for the whole review: fresh checks, this build's outputs, the earlier ones kept."""
-    from pipeline import facts, readability
-
+    document = checked.document
     theme = load_theme(document.theme)
     stamp = fingerprint(review_dir, theme.path, document.theme, settings.paper)
     entries = output_entries({name: rendered for name, (rendered, _) in outputs.items()}, stamp, review_dir)
     present = {p.name for p in out_dir.iterdir()} if out_dir.is_dir() else set()
-    traced = facts.trace(document, _source_text(document))
-    extra = {**readability.report(document),
-             "facts": facts.report_entries(traced, lambda path: portable_path(path, review_dir))}
-    report = whole_report(document, diagnostics, extra, review_dir, stamp, entries,
+    report = whole_report(document, checked.diagnostics, checked.extra, review_dir, stamp, entries,
                           read_report(out_dir / "report.json"), present)
     return render_report(report)
 

@@ -85,14 +85,15 @@ def run_job(job: Job) -> JobResult:
 @contextmanager
 def _writing_nothing() -> Iterator[None]:
     """`check` writes nothing: the syllable table it builds stays in memory instead of being
-    saved to the user's cache folder (only `build` saves it)."""
-    from pipeline import syllables
+    saved to the user's cache folder (only `build` saves it), nor do the caches of
+    `pipeline.cache` (it reads what a build left)."""
+    from pipeline import cache, syllables
 
-    saved, syllables.SAVE_CACHE = syllables.SAVE_CACHE, False
+    saved, syllables.SAVE_CACHE, cache.SAVE = (syllables.SAVE_CACHE, cache.SAVE), False, False
     try:
         yield
     finally:
-        syllables.SAVE_CACHE = saved
+        syllables.SAVE_CACHE, cache.SAVE = saved
 
 
 def _check(job: Job) -> JobResult:

@@ -35,10 +35,16 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
-from pipeline.diagnostics import Diagnostic, InputError
+from typing import TYPE_CHECKING
+
+from pipeline.cache import warm_hyphenation
+from pipeline.diagnostics import InputError
 from pipeline.model import Document
 from pipeline.render import OUTPUTS, Rendered, Settings
 from pipeline.themes import Theme
+
+if TYPE_CHECKING:
+    from pipeline.build import Checked
 
 # Seconds each output usually takes, relative to the others (measured on the bundled review
 # and at 50x its size; see `make bench`). Only the order and rough ratios matter.
@@ -46,7 +52,7 @@ COST = {"pdf": 3.0, "slides": 1.6, "handout": 1.4, "html": 0.3, "summary": 0.2}
 NEEDS_WEASYPRINT = {"pdf", "handout"}
 
 Timed = dict[str, tuple[Rendered, float]]
-Check = Callable[[], tuple[Document, list[Diagnostic]]]
+Check = Callable[[], "Checked"]  # pipeline.build.Checked: the document, its diagnostics, report entries
 Listener = Callable[[str, float], None]  # (output name, seconds it took), called as it finishes
 
 _listener: Listener | None = None
@@ -68,8 +74,8 @@ def _may_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def check_and_render(check: Check, theme_of: Callable[[Document], Theme], settings: Settings,
-                     names: Iterable[str], workers: int = 1) -> tuple[Document, list[Diagnostic], Timed]:
+def check_and_render(check: Check, theme_of: Callable[[Checked], Theme], settings: Settings,
+                     names: Iterable[str], workers: int = 1) -> tuple[Checked, Timed]:
     """Run `check` (load and check the review), then render `names`, on up to `workers` processes.
 
     Raises what `check` or a renderer raised, once every worker has finished.
@@ -77,22 +83,22 @@ def check_and_render(check: Check, theme_of: Callable[[Document], Theme], settin
     names = list(names)
     heavy = [name for name in names if name in NEEDS_WEASYPRINT]
     if workers < 2 or not heavy or not _may_fork():
-        document, diagnostics = check()
-        return document, diagnostics, render_outputs(document, theme_of(document), settings, names, workers)
+        checked = check()
+        return checked, render_outputs(checked.document, theme_of(checked), settings, names, workers)
     light = [name for name in names if name not in NEEDS_WEASYPRINT]
     read, write = os.pipe()
 
     def load_then_render_light() -> Timed:
         try:
-            document, diagnostics = check()
-            _send(write, (document, diagnostics))
+            checked = check()
+            _send(write, checked)
         finally:
             os.close(write)
-        return render_outputs(document, theme_of(document), settings, light)
+        return render_outputs(checked.document, theme_of(checked), settings, light)
 
     collect_light = _fork(load_then_render_light)
     os.close(write)
-    loaded: list[tuple[Document, list[Diagnostic]]] = []
+    loaded: list[Checked] = []
 
     def receive_then_render_heavy() -> Timed:
         with os.fdopen(read, "rb") as stream:  # closed come what may, so the worker never waits on it
@@ -101,13 +107,12 @@ def check_and_render(check: Check, theme_of: Callable[[Document], Theme], settin
         if not data:  # the check failed; the worker's own error, raised below, says why
             raise _NoResult("the worker loading the review stopped without a result")
         loaded.append(pickle.loads(data))
-        document = loaded[0][0]
-        return render_outputs(document, theme_of(document), settings, heavy, workers)
+        checked = loaded[0]
+        return render_outputs(checked.document, theme_of(checked), settings, heavy, workers)
 
     here = _outcome(receive_then_render_heavy)
     results = _merged([here, _outcome(collect_light)])
-    document, diagnostics = loaded[0]
-    return document, diagnostics, {name: results[name] for name in names}
+    return loaded[0], {name: results[name] for name in names}
 
 
 def render_outputs(document: Document, theme: Theme, settings: Settings, names: Iterable[str],
@@ -119,8 +124,10 @@ def render_outputs(document: Document, theme: Theme, settings: Settings, names: 
     def render(share: list[str]) -> Timed:
         return {name: _timed(name, document, theme, settings) for name in share}
 
-    if len(shares) > 1 and NEEDS_WEASYPRINT.intersection(names):
-        importlib.import_module("pipeline.render.pdf")  # once, here, so no worker imports it again
+    if NEEDS_WEASYPRINT.intersection(names):
+        warm_hyphenation(document.lang)  # the parsed dictionary from the cache, before WeasyPrint parses it
+        if len(shares) > 1:
+            importlib.import_module("pipeline.render.pdf")  # once, here, so no worker imports it again
     running = [_fork(lambda share=share: render(share)) for share in shares[1:]]
     here = _outcome(lambda: render(shares[0]) if shares else {})
     results = _merged([here] + [_outcome(collect) for collect in running])  # every worker is waited for
