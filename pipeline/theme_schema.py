@@ -38,6 +38,12 @@ THEME_SCHEMA: dict[str, Any] = {
     **_object({
         "description": {**TEXT, "description": "One line saying what the theme looks like."},
         "paper": {"enum": ["a4", "letter"], "description": "Paper size of the PDFs (default a4)."},
+        "contents": {"enum": ["auto", "always", "never"],
+                     "description": "The article's contents list: auto (only when its sections hold at least "
+                                    "contents_min_words words; the default), always or never."},
+        "contents_min_words": {"type": "integer", "minimum": 0,
+                               "description": "With contents: auto, the words of body text an article needs "
+                                              "before it gets a contents list (default 2000)."},
     }, description="A theme's settings."),
 }
 

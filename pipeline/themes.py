@@ -71,6 +71,14 @@ class Theme:
     path: Path
     description: str = ""
     paper: str = "a4"
+    contents: str = "auto"  # the article's contents list: "auto" (long articles only), "always", "never"
+    contents_min_words: int = 2000  # with "auto": the body words an article needs to get one
+
+    def shows_contents(self, words: int) -> bool:
+        """Whether an article whose sections hold `words` words gets a contents list."""
+        if self.contents == "auto":
+            return words >= self.contents_min_words
+        return self.contents == "always"
 
     def file(self, relative: str) -> Path:
         return self.path / relative
@@ -87,7 +95,9 @@ def load_theme(name: str) -> Theme:
     if path is None:
         raise ValueError(f"no theme called {name!r}")  # the loader refuses an unknown theme first
     settings = _settings(path / "theme.yaml")
-    return Theme(name, path, str(settings.get("description", "")), str(settings.get("paper", "a4")).lower())
+    return Theme(name, path, str(settings.get("description", "")), str(settings.get("paper", "a4")).lower(),
+                 str(settings.get("contents", Theme.contents)),
+                 int(settings.get("contents_min_words", Theme.contents_min_words)))
 
 
 def _settings(path: Path) -> dict[str, Any]:

@@ -30,11 +30,15 @@ def test_language_and_title_block(page):
     assert "Dr Robert Becker, MCMA" in page and "Psychiatric Assessor" in page
 
 
-def test_sections_have_ids_and_the_toc_links_them(page):
+def test_sections_have_ids_and_a_short_article_has_no_contents_list(page):
     for section_id in ("introduction", "mechanisms", "depression", "anxiety", "ptsd", "safety",
                        "future-research", "conclusion"):
         assert f'<section id="{section_id}"' in page
-        assert f'href="#{section_id}"' in page
+    assert 'id="toc-heading"' not in page  # 753 words: below the theme's contents_min_words
+
+
+def test_the_title_block_shows_keywords(page):
+    assert '<p class="keywords"><span class="field-label">Keywords:</span> low-dose naltrexone; LDN;' in page
 
 
 def test_evidence_table_is_a_real_table(page):

@@ -36,8 +36,35 @@ def letters(text: str) -> str:
 
 
 def body_text(path) -> str:
+    """The text inside the margins in reading order, column by column where the page has two."""
     with pdfplumber.open(path) as pdf:
-        return "\n".join(p.crop((0, MARGIN, p.width, p.height - MARGIN)).extract_text() for p in pdf.pages)
+        return "\n".join(_reading_order(p.crop((0, MARGIN, p.width, p.height - MARGIN)), p.width / 2)
+                         for p in pdf.pages)
+
+
+def _reading_order(page, middle: float) -> str:
+    """Lines cut at wide gaps, then bands cut where a blank strip crosses the whole page (between
+    sections, around a table); within a band the left column is read before the right."""
+    rows = {}
+    for word in page.extract_words():
+        rows.setdefault(round(word["bottom"]), []).append(word)
+    pieces = []
+    for bottom in sorted(rows):
+        row = sorted(rows[bottom], key=lambda w: w["x0"])
+        pieces.append([row[0]])
+        for previous, word in zip(row, row[1:]):
+            if word["x0"] - previous["x1"] > 14:
+                pieces.append([])
+            pieces[-1].append(word)
+    bands, band, lowest = [], [], float("-inf")
+    for piece in sorted(pieces, key=lambda p: p[0]["top"]):
+        if piece[0]["top"] > lowest + 8 or piece[0]["x0"] < middle < piece[-1]["x1"]:
+            bands += sorted(band, key=lambda p: p[0]["x0"] > middle)
+            band = []
+        band.append(piece)
+        lowest = max(lowest, max(w["bottom"] for w in piece))
+    bands += sorted(band, key=lambda p: p[0]["x0"] > middle)
+    return "\n".join(" ".join(w["text"] for w in piece) for piece in bands)
 
 
 def test_every_seed_paragraph_is_in_the_pdf(pdf_path):
