@@ -21,16 +21,18 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+import hashlib
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 from pipeline.diagnostics import Diagnostic, InputError, display_path
 from pipeline.model import Document
-from pipeline.render import Settings
+from pipeline.render import OUTPUTS, Rendered, Settings
 from pipeline.report import (fingerprint, output_entries, portable_path, read_report, render_report,
                              whole_report)
 from pipeline.themes import load_theme
-from pipeline.workers import check_and_render
+from pipeline.workers import check_and_render, render_outputs
 
 
 @dataclass
@@ -112,8 +114,62 @@ def _source_text(document: Document) -> str:
     return document.source_path.read_text(encoding="utf-8", errors="replace")
 
 
+# What each field of the Document is shown by, where that is fewer than every output. A field
+# not named here counts as shown by all: an edit to it rebuilds everything.
+SHOWN_BY = {"lay_summary": {"summary", "handout"}, "glossary": {"summary"}}
+
+
+@dataclass
+class Memory:
+    """What `watch` remembers of a review's last good build, to rebuild only what an edit changes:
+    the Document it was built from and a hash of every other input (the review's other files,
+    the theme folder, the settings)."""
+
+    document: Document | None = None
+    inputs: str = ""
+    rendered: dict[str, Rendered] = field(default_factory=dict)  # file names (no bytes) and warnings
+
+
+def affected(before: Document, after: Document, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The outputs among `names` that can differ between the two Documents."""
+    changed = [f.name for f in dataclass_fields(after) if getattr(before, f.name) != getattr(after, f.name)]
+    shown: set[str] = set()
+    for name in changed:
+        shown |= SHOWN_BY.get(name, set(names))
+    return tuple(name for name in names if name in shown)
+
+
+def _other_inputs(document: Document, theme_dir: Path, settings: Settings) -> str:
+    """A hash of what an output is made of besides the Document: the review folder's other files
+    (images, the .bib as text), the theme folder and the settings."""
+    from pipeline import cache
+
+    digest = hashlib.sha256(f"{settings}\0{document.theme}\0{theme_dir}\0".encode())
+    cache.digest_files(digest, "review", document.source_dir, skip=document.source_path)
+    cache.digest_files(digest, "theme", theme_dir)
+    return digest.hexdigest()
+
+
+def remembered(review_dir: Path, out_root: Path, settings: Settings, theme: str | None = None) -> Memory:
+    """A Memory of the outputs in `out_root` if every one is current (report.json says each was
+    built from the inputs as they are now); else an empty one (the next build renders all)."""
+    try:
+        checked = checked_review(review_dir, theme)
+        theme_dir = load_theme(checked.document.theme).path
+        stamp = fingerprint(review_dir, theme_dir, checked.document.theme, settings.paper)
+        outputs = read_report(out_root / checked.document.name / "report.json").get("outputs") or {}
+        current = {name: Rendered(dict.fromkeys(entry["files"], b"")) for name, entry in outputs.items()
+                   if isinstance(entry, dict) and entry.get("input") == stamp and not entry.get("stale")
+                   and entry.get("warnings") == [] and name in OUTPUTS}  # warnings would need printing again
+        return Memory(checked.document, _other_inputs(checked.document, theme_dir, settings), current)
+    except (InputError, OSError, ValueError):
+        pass
+    return Memory()
+
+
 def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settings: Settings,
-                 theme: str | None = None, workers: int = 1, strict: bool = False) -> BuildResult:
+                 theme: str | None = None, workers: int = 1, strict: bool = False,
+                 memory: Memory | None = None) -> BuildResult:
     """Render the chosen outputs of one review in memory, then write them all or none.
 
     With `strict`, a warning (from the checks, or a renderer's, say a handout too long)
@@ -127,8 +183,21 @@ def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settin
         _fail_if_strict(checked.diagnostics, strict)
         return checked
 
-    checked, outputs = check_and_render(check, lambda loaded: load_theme(loaded.document.theme), settings,
-                                        only, workers)
+    names, kept = only, {}
+    if memory is not None and memory.document is not None:  # watch: only what the edit changed
+        checked = check()
+        theme_dir = load_theme(checked.document.theme).path
+        inputs = _other_inputs(checked.document, theme_dir, settings)
+        if inputs == memory.inputs:
+            names = affected(memory.document, checked.document, only)
+            present = _present(out_root / checked.document.name)
+            kept = {name: memory.rendered[name] for name in only if name not in names and name in memory.rendered
+                    and set(memory.rendered[name].files) <= present}
+            names = tuple(name for name in only if name not in kept)
+        outputs = render_outputs(checked.document, load_theme(checked.document.theme), settings, names, workers)
+    else:
+        checked, outputs = check_and_render(check, lambda loaded: load_theme(loaded.document.theme), settings,
+                                            only, workers)
     document, diagnostics = checked.document, checked.diagnostics
     result = BuildResult(document, list(diagnostics))
     files: dict[str, bytes] = {}
@@ -138,20 +207,31 @@ def build_review(review_dir: Path, out_root: Path, only: tuple[str, ...], settin
         result.files[name] = [out_dir / file for file in rendered.files]
         result.diagnostics += rendered.warnings
         files.update(rendered.files)
+    result.diagnostics += [d for rendered in kept.values() for d in rendered.warnings]
     _fail_if_strict(result.diagnostics, strict)
-    files["report.json"] = _report(review_dir, out_dir, checked, outputs, settings)
+    stamp = fingerprint(review_dir, load_theme(document.theme).path, document.theme, settings.paper)
+    files["report.json"] = _report(review_dir, out_dir, checked, outputs, stamp, kept)
     result.written = publish(out_root, document.name, files)
+    if memory is not None:
+        memory.document = document
+        memory.inputs = _other_inputs(document, load_theme(document.theme).path, settings)
+        memory.rendered.update({name: Rendered(dict.fromkeys(rendered.files, b""), rendered.warnings)
+                                for name, (rendered, _) in outputs.items()})
     return result
 
 
-def _report(review_dir: Path, out_dir: Path, checked: Checked, outputs: dict, settings: Settings) -> bytes:
-    """report.json for the whole review: fresh checks, this build's outputs, the earlier ones kept."""
-    document = checked.document
-    theme = load_theme(document.theme)
-    stamp = fingerprint(review_dir, theme.path, document.theme, settings.paper)
-    entries = output_entries({name: rendered for name, (rendered, _) in outputs.items()}, stamp, review_dir)
-    present = {p.name for p in out_dir.iterdir()} if out_dir.is_dir() else set()
-    report = whole_report(document, checked.diagnostics, checked.extra, review_dir, stamp, entries,
+def _present(out_dir: Path) -> set[str]:
+    return {p.name for p in out_dir.iterdir()} if out_dir.is_dir() else set()
+
+
+def _report(review_dir: Path, out_dir: Path, checked: Checked, outputs: dict, stamp: str,
+            kept: dict[str, Rendered]) -> bytes:
+    """report.json for the whole review: fresh checks, this build's outputs (and those an edit
+    left as they were, current all the same), the earlier ones kept."""
+    entries = output_entries({**kept, **{name: rendered for name, (rendered, _) in outputs.items()}}, stamp,
+                             review_dir)
+    present = _present(out_dir)
+    report = whole_report(checked.document, checked.diagnostics, checked.extra, review_dir, stamp, entries,
                           read_report(out_dir / "report.json"), present)
     return render_report(report)
 

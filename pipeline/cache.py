@@ -111,11 +111,11 @@ def prune(prefix: str, keep: int = KEEP) -> None:
 
 # --- keys ----------------------------------------------------------------------------------
 
-def digest_files(digest: "hashlib._Hash", label: str, root: Path) -> None:
+def digest_files(digest: "hashlib._Hash", label: str, root: Path, skip: Path | None = None) -> None:
     """Add every file under `root` (its name relative to `root`, and its bytes) to `digest`."""
     paths = sorted(Path(base) / name for base, _, names in os.walk(root) for name in names)
     for path in paths:
-        if "__pycache__" in path.parts or not path.is_file():
+        if "__pycache__" in path.parts or not path.is_file() or (skip is not None and path.samefile(skip)):
             continue
         digest.update(f"{label}/{path.relative_to(root).as_posix()}\0".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pipeline import workers as render_workers
-from pipeline.build import OutputError, build_review, check_review
+from pipeline.build import Memory, OutputError, build_review, check_review, remembered
 from pipeline.diagnostics import Diagnostic, InputError
 from pipeline.model import Document
 from pipeline.render import Settings
@@ -106,10 +106,29 @@ def _check(job: Job) -> JobResult:
     return result
 
 
+# While `watch` or `preview` runs (`incremental`): each review's last good build, so a rebuild
+# renders only the outputs an edit can change.
+_memories: dict[tuple[Path, Path], Memory] | None = None
+
+
+@contextmanager
+def incremental(jobs: list[Job]) -> Iterator[None]:
+    """Rebuild only what each edit changes while the block runs (outputs current now are known)."""
+    global _memories
+    saved = _memories
+    _memories = {(job.review.resolve(), job.out.resolve()):
+                 remembered(job.review, job.out, Settings(paper=job.paper), job.theme) for job in jobs}
+    try:
+        yield
+    finally:
+        _memories = saved
+
+
 def _build(job: Job) -> JobResult:
+    memory = None if _memories is None else _memories.setdefault((job.review.resolve(), job.out.resolve()), Memory())
     with _live(job):
         built = build_review(job.review, job.out, job.only, Settings(paper=job.paper), job.theme,
-                             job.workers, job.strict)
+                             job.workers, job.strict, memory)
     result = JobResult(EXIT_OK, _lines(built.diagnostics, False), warnings=len(built.diagnostics))
     if job.verbose:
         result.progress += _verbose_lines(built.document)

@@ -14,8 +14,9 @@ disk: the outputs stay byte for byte what `build` writes.
 Processes and threads: the first build runs before any thread starts, so it
 may fork render workers like `build` (`--jobs`). From then on the HTTP server
 and the file watcher run threads, and a process forked beside threads can
-hang on a lock one of them held; rebuilds therefore run in this one process
-(`workers=1`; `pipeline.workers` also refuses to fork while threads run).
+hang on a lock one of them held; rebuilds therefore render in the workers of a
+forkserver started before those threads (`pipeline.workers.forkserver`), side
+by side, and only the outputs an edit can change.
 
 Ctrl-C while serving stops the server and the watcher, prints one line and
 exits 0, like `watch`: stopping is how a preview ends. Ctrl-C during the first
@@ -35,8 +36,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from pipeline.jobs import Job, JobResult, run_job
+from pipeline.jobs import Job, JobResult, incremental, run_job
 from pipeline.watch import changes, folder_state
+from pipeline.workers import forkserver
 
 HOST = "127.0.0.1"  # never another interface: the preview is for the author at this machine
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream, so proxies keep it open
@@ -263,18 +265,22 @@ def run_preview(args: argparse.Namespace, jobs: list[Job], stop: threading.Event
     state = State(job.review.resolve().name, job.out / job.review.resolve().name)
     before = folder_state([job])  # a save from here on is rebuilt, even before the watcher listens
     state.built(_report(run_job(replace(job, workers=args.jobs)), args.quiet))  # no thread yet: may fork
+    renderers = forkserver()  # started before the server's and the watcher's threads (see above)
+    renderers.__enter__()
     server = serve(args.port, state, args.verbose)
     if args.port not in (0, server.server_address[1]):
         print(f"port {args.port} is taken; using {server.server_address[1]}", file=sys.stderr)
     print(f"serving {job.review} at {server.url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
     try:
-        _rebuild_on_save(replace(job, workers=1), state, args.quiet, stop, before)
+        with incremental([job]):
+            _rebuild_on_save(replace(job, workers=1), state, args.quiet, stop, before)
     except KeyboardInterrupt:
         pass
     finally:
         state.stop()
         server.shutdown()
         server.server_close()
+        renderers.__exit__(None, None, None)
     print(f"stopped serving {server.url}; outputs are as the last good build left them", file=sys.stderr)
     return EXIT_OK
 

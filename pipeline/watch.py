@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Callable
 
-from pipeline.jobs import Job
+from pipeline.jobs import Job, incremental
 from pipeline.themes import theme_dirs
+from pipeline.workers import forkserver
 
 
 def _owner(path: Path, jobs: list[Job]) -> list[Job]:
@@ -69,11 +70,17 @@ def changes(jobs: list[Job], stop: threading.Event | None = None,
 
 
 def watch(jobs: list[Job], rebuild: Callable[[list[Job]], int]) -> int:
-    """Watch the review folders and the themes until interrupted (Ctrl-C)."""
+    """Watch the review folders and the themes until interrupted (Ctrl-C).
+
+    Rebuilds render in workers of a forkserver started here, before the watcher's threads,
+    with WeasyPrint already imported, side by side; and only the outputs an edit can change
+    (pipeline.build.affected), still published all at once.
+    """
     print(f"watching {', '.join(watched_folders(jobs))} (Ctrl-C to stop)", file=sys.stderr)
     try:
-        for affected in changes(jobs):
-            rebuild(affected)
+        with forkserver(), incremental(jobs):
+            for affected in changes(jobs):
+                rebuild(affected)
     except KeyboardInterrupt:
         pass
     return 0

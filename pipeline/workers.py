@@ -29,6 +29,7 @@ import importlib
 import os
 import pickle
 import signal
+import socket
 import threading
 import time
 import traceback
@@ -56,6 +57,7 @@ Check = Callable[[], "Checked"]  # pipeline.build.Checked: the document, its dia
 Listener = Callable[[str, float], None]  # (output name, seconds it took), called as it finishes
 
 _listener: Listener | None = None
+_server: "Forkserver | None" = None
 
 
 @contextmanager
@@ -82,7 +84,7 @@ def check_and_render(check: Check, theme_of: Callable[[Checked], Theme], setting
     """
     names = list(names)
     heavy = [name for name in names if name in NEEDS_WEASYPRINT]
-    if workers < 2 or not heavy or not _may_fork():
+    if workers < 2 or not heavy or not _may_fork() or _server is not None:
         checked = check()
         return checked, render_outputs(checked.document, theme_of(checked), settings, names, workers)
     light = [name for name in names if name not in NEEDS_WEASYPRINT]
@@ -119,6 +121,8 @@ def render_outputs(document: Document, theme: Theme, settings: Settings, names: 
                    workers: int = 1) -> Timed:
     """{output name: (what it rendered, seconds)} for each name, on up to `workers` processes."""
     names = list(names)
+    if _server is not None and names:
+        return _served(document, theme, settings, names)
     shares = share_out(names, workers if _may_fork() else 1)
 
     def render(share: list[str]) -> Timed:
@@ -248,3 +252,118 @@ def _failure(error: BaseException) -> bytes:
     except Exception:  # noqa: BLE001 - an unpicklable error still has a message
         text = "".join(traceback.format_exception(error))
         return pickle.dumps((False, RuntimeError(f"in a render worker:\n{text}")))
+
+
+# --- a forkserver: render workers for a process that runs threads (watch, preview) ---------
+
+class Forkserver:
+    """A process forked before any thread starts that imports WeasyPrint and the renderers once,
+    then forks a fresh worker for each share of outputs it is sent. The workers start warm
+    (nothing imported again) and clean (no cache of an earlier render: a theme edit shows), and
+    this process may run threads meanwhile: it never forks again itself.
+    """
+
+    def __init__(self) -> None:
+        here, there = socket.socketpair()
+        self.pid = os.fork()
+        if self.pid == 0:
+            status = 0
+            try:
+                here.close()
+                _serve(there)
+            except BaseException:  # noqa: BLE001 - the forkserver never returns into the caller's code
+                status = 1
+            finally:
+                os._exit(status)
+        there.close()
+        self.socket = here
+
+    def submit(self, document: Document, theme: Theme, settings: Settings, share: list[str]) -> Callable[[], Timed]:
+        """Render `share` in a worker forked by the server; the returned function waits for its result."""
+        mine, theirs = socket.socketpair()
+        try:
+            socket.send_fds(self.socket, [b"w"], [theirs.fileno()])
+        finally:
+            theirs.close()
+        with mine.makefile("wb") as stream:
+            stream.write(pickle.dumps((document, theme, settings, share)))
+        mine.shutdown(socket.SHUT_WR)
+
+        def collect() -> Timed:
+            with mine, mine.makefile("rb") as stream:
+                data = stream.read()
+            if not data:
+                raise RuntimeError("a render worker died")
+            ok, value = pickle.loads(data)
+            if not ok:
+                raise value
+            return value
+
+        return collect
+
+    def close(self) -> None:
+        self.socket.close()  # the server sees the end of its socket and exits
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _serve(control: socket.socket) -> None:
+    """The forkserver's loop: a worker per socket received, until the control socket closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished workers are reaped by the kernel
+    for module in ("pdf", "handout", "html", "slides", "summary"):
+        importlib.import_module(f"pipeline.render.{module}")
+    while True:
+        message, fds, _, _ = socket.recv_fds(control, 16, 1)
+        if not message or not fds:
+            return
+        if os.fork() == 0:
+            control.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            _work(socket.socket(fileno=fds[0]))
+        os.close(fds[0])
+
+
+def _work(channel: socket.socket) -> None:
+    """A forkserver's worker: read a share, render it, send the result back, exit."""
+    status = 1
+    try:
+        with channel.makefile("rb") as stream:
+            document, theme, settings, share = pickle.loads(stream.read())
+        ok, value = _outcome(lambda: render_outputs(document, theme, settings, share))
+        try:
+            payload = pickle.dumps((True, value)) if ok else _failure(value)
+        except Exception as error:  # noqa: BLE001 - a result that cannot travel is a failure
+            ok, payload = False, _failure(error)
+        with channel, channel.makefile("wb") as stream:
+            stream.write(payload)
+        status = 0 if ok else 1
+    finally:
+        os._exit(status)
+
+
+@contextmanager
+def forkserver() -> Iterator[Forkserver]:
+    """Render through a forkserver started now (before any thread) until the block ends."""
+    global _server
+    server, saved = Forkserver(), _server
+    _server = server
+    try:
+        yield server
+    finally:
+        _server = saved
+        server.close()
+
+
+def _served(document: Document, theme: Theme, settings: Settings, names: list[str]) -> Timed:
+    """Render `names` in forkserver workers, a share per core, side by side."""
+    server, cores = _server, max(2, os.cpu_count() or 1)
+    shares = share_out(names, cores)
+    running = [server.submit(document, theme, settings, share) for share in shares]
+    results = _merged([_outcome(collect) for collect in running])
+    if _listener is not None:
+        for name in names:
+            _listener(name, results[name][1])
+    return {name: results[name] for name in names}
