@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -144,20 +145,73 @@ def per_output(folder: Path, out: Path, runs: int) -> dict[str, float]:
     return {name: median_of(runs, build_command(folder, out, name))[0] for name in names}
 
 
+def pandoc_pair(folder: Path, work: Path) -> tuple[list[str], list[str], dict]:
+    """Pandoc's PDF (WeasyPrint engine) and PPTX commands for the review in `folder`."""
+    markdown = pandoc_markdown(folder)
+    env = dict(os.environ, PATH=f"{Path(PYTHON).parent}:{os.environ['PATH']}")
+    pdf = ["pandoc", str(markdown), "--citeproc", "--pdf-engine=weasyprint", "-o", str(work / "pandoc.pdf")]
+    return pdf, ["pandoc", str(markdown), "--citeproc", "-o", str(work / "pandoc.pptx")], env
+
+
+def side_by_side(folder: Path, work: Path, runs: int, label: str) -> tuple[float, float]:
+    """Ours and Pandoc's PDF + PPTX, alternating run by run; the medians and the median ratio."""
+    pdf, pptx, env = pandoc_pair(shutil.copytree(folder, work / f"pandoc-{folder.name}"), work)
+    ours, theirs = [], []
+    for _ in range(runs):
+        ours.append(timed(build_command(folder, work / "ours"))[0])
+        theirs.append(timed(pdf, cwd=work, env=env)[0] + timed(pptx, cwd=work, env=env)[0])
+    ratio = statistics.median(a / b for a, b in zip(ours, theirs))
+    print(f"{label}: ours {statistics.median(ours):6.2f} s, pandoc PDF + PPTX {statistics.median(theirs):6.2f} s, "
+          f"median ratio {ratio:.2f} (target <= 1.00; {runs} alternating pairs)")
+    return statistics.median(ours), ratio
+
+
 def versus_pandoc(work: Path, runs: int) -> None:
-    ours, _ = median_of(runs, build_command(BUNDLED, work / "ours"))
-    print(f"bundled review, all six outputs, one build command: {ours:6.2f} s (median of {runs})")
     if not shutil.which("pandoc"):
         print("pandoc not installed: no side-by-side figure (apt-get install pandoc)")
         return
-    markdown = pandoc_markdown(shutil.copytree(BUNDLED, work / "pandoc-src"))
-    env = dict(os.environ, PATH=f"{Path(PYTHON).parent}:{os.environ['PATH']}")
-    pdf, _ = median_of(runs, ["pandoc", str(markdown), "--citeproc", "--pdf-engine=weasyprint",
-                              "-o", str(work / "pandoc.pdf")], cwd=work, env=env)  # it writes temp files there
-    pptx, _ = median_of(runs, ["pandoc", str(markdown), "--citeproc", "-o", str(work / "pandoc.pptx")],
-                        cwd=work, env=env)
-    print(f"pandoc PDF (weasyprint) {pdf:6.2f} s + PPTX {pptx:6.2f} s = {pdf + pptx:6.2f} s")
-    print(f"ratio ours / pandoc: {ours / (pdf + pptx):.2f}  (target <= 0.80)")
+    print(f"load: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    side_by_side(BUNDLED, work, runs, "bundled review, six outputs (cold)")
+
+
+def watch_latency(work: Path, edits: int) -> None:
+    """Save edits to a copy of the bundled review under `watch`; time from each save to the new
+    article.pdf and to the switch of every output it changes (medians)."""
+    folder = shutil.copytree(BUNDLED, work / "watched" / "ldn-review")
+    out = work / "watch-out"
+    watcher = subprocess.Popen([PYTHON, "-m", "pipeline", "watch", "--quiet", "--out", str(out), str(folder)],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    article, every = [], []
+    try:
+        link = out / "ldn-review"
+        while not (link / "report.json").exists():
+            time.sleep(0.05)
+        time.sleep(3)  # the watcher and its forkserver are up
+        text = (folder / "review.yaml").read_text()
+        for i in range(edits):
+            body = i % 2 == 0  # alternately the body (every output) and the lay summary (two)
+            anchor = "sections:" if body else "lay_summary:"
+            edited = text.replace(anchor, f"{anchor}\n# edit {i}", 1) if False else text
+            target = "Low-dose naltrexone (LDN) is a medicine"
+            at = text.index(anchor)
+            edited = text[:at] + text[at:].replace(target, f"{target} ({i})", 1) if not body else \
+                text.replace("naltrexone", f"naltrexone{'' if i % 4 else ' '}", 1)
+            before = os.readlink(link)
+            pdf_before = (link / "article.pdf").stat().st_ino
+            saved = time.perf_counter()
+            (folder / "review.yaml").write_text(edited)
+            text = edited
+            while os.readlink(link) == before:
+                time.sleep(0.005)
+            every.append(time.perf_counter() - saved)
+            if (link / "article.pdf").stat().st_ino != pdf_before:
+                article.append(every[-1])
+            time.sleep(1.0)
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        watcher.wait(timeout=30)
+    print(f"watch, save to outputs ({edits} edits): article.pdf {statistics.median(article) if article else 0:.2f} s "
+          f"(target <= 0.30), every affected output {statistics.median(every):.2f} s (target <= 0.50)")
 
 
 def scaling(work: Path, runs: int) -> None:
@@ -182,12 +236,16 @@ def noop_make(runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="repetitions per figure (median)")
-    parser.add_argument("--skip-scaling", action="store_true")
+    parser.add_argument("--edits", type=int, default=8, help="saves timed under watch")
+    parser.add_argument("--scaling", action="store_true", help="also 1x/10x/50x per output and memory")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
         versus_pandoc(work, args.runs)
-        if not args.skip_scaling:
+        watch_latency(work, args.edits)
+        if shutil.which("pandoc"):
+            side_by_side(scaled_review(50, work / "big"), work, max(1, args.runs // 3), "50x review (PDF + PPTX)")
+        if args.scaling:
             scaling(work, max(1, args.runs // 2))
         noop_make(args.runs)
 
