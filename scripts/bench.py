@@ -191,7 +191,6 @@ def watch_latency(work: Path, edits: int) -> None:
         for i in range(edits):
             body = i % 2 == 0  # alternately the body (every output) and the lay summary (two)
             anchor = "sections:" if body else "lay_summary:"
-            edited = text.replace(anchor, f"{anchor}\n# edit {i}", 1) if False else text
             target = "Low-dose naltrexone (LDN) is a medicine"
             at = text.index(anchor)
             edited = text[:at] + text[at:].replace(target, f"{target} ({i})", 1) if not body else \
