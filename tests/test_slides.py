@@ -70,11 +70,14 @@ def test_slide_order(talk):
     evidence = titles.index("Studies at a glance")
     after = [s.title for s in document.sections].index(document.decided.evidence_after_title)
     assert titles[evidence - 1].startswith(document.sections[after].title)
-    assert titles[evidence + 1] == document.sections[after + 1].title
+    # then the evidence chart (pipeline/chart.py), then the next section
+    charts = [t for t in titles if t.startswith("How much evidence is there?")]
+    assert titles[evidence + 1:evidence + 1 + len(charts)] == charts and charts
+    assert titles[evidence + 1 + len(charts)] == document.sections[after + 1].title
     assert titles[-3:-1] == ["Take-home messages", "References"]
     assert slides[-1].shapes.title.text == "Thank you"
     assert all(s.shapes.title is not None and s.shapes.title.text for s in slides)
-    assert len(slides) == 16
+    assert len(slides) == 18
 
 
 def test_cover_names_presenter_venue_and_date(talk):
@@ -162,7 +165,7 @@ def test_classic_theme_has_its_own_look():
     pres = deck(data)
     run = shape(pres.slides[2], "Title").text_frame.paragraphs[0].runs[0]
     assert run.font.name == "Cambria"
-    assert len(pres.slides) == 16
+    assert len(pres.slides) == 18  # the talk deck of test_slide_order
 
 
 LONG_POINT = ("This key point is deliberately long, so that a list of them cannot fit on one slide at a "
@@ -239,7 +242,7 @@ def test_a_template_in_the_theme_is_used(tmp_path):
     document, _ = load_review(TALK)
     pres = deck(render(document, Theme("institution", tmp_path), Settings()).files["slides.pptx"])
     assert pres.slide_masters[0].name == "Institution master"
-    assert len(pres.slides) == 16
+    assert len(pres.slides) == 18  # the talk deck of test_slide_order
 
 
 def test_a_huge_table_cell_is_cut_not_overflowing(make_review):

@@ -19,6 +19,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from pipeline.loader import load_review
 from pipeline.render import Settings
@@ -79,10 +80,26 @@ def _chars(text: str) -> Counter:
     return Counter(c for c in text if not c.isspace() and c not in "•–")
 
 
+def _shapes(shapes, place=lambda x, y, w, h: (x, y, w, h)):
+    """Every shape, groups opened, with its box on the slide (a group maps its children's space)."""
+    for shape in shapes:
+        box = place(shape.left, shape.top, shape.width, shape.height)
+        if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+            xfrm = shape._element.grpSpPr.xfrm
+            (ox, oy), (cx, cy) = (xfrm.chOff.x, xfrm.chOff.y), (xfrm.chExt.cx or 1, xfrm.chExt.cy or 1)
+            sx, sy = box[2] / cx, box[3] / cy
+
+            def inner(x, y, w, h, box=box, ox=ox, oy=oy, sx=sx, sy=sy):
+                return box[0] + (x - ox) * sx, box[1] + (y - oy) * sy, w * sx, h * sy
+            yield from _shapes(shape.shapes, inner)
+        else:
+            yield shape, box
+
+
 def _boxes(slide, scale: float) -> list[tuple[str, tuple[float, float, float, float], Counter]]:
     """(name, (x0, top, x1, bottom) in PDF points, expected characters) of every shape with text."""
     boxes = []
-    for shape in slide.shapes:
+    for shape, box in _shapes(slide.shapes):
         if shape.has_text_frame:
             text = shape.text_frame.text
         elif shape.has_table:
@@ -90,7 +107,7 @@ def _boxes(slide, scale: float) -> list[tuple[str, tuple[float, float, float, fl
         else:
             continue
         if text.strip():
-            x, y, w, h = (v / 12700 * scale for v in (shape.left, shape.top, shape.width, shape.height))
+            x, y, w, h = (v / 12700 * scale for v in box)
             boxes.append((shape.name, (x, y, x + w, y + h), _chars(text)))
     return boxes
 

@@ -77,7 +77,7 @@ def test_a_font_file_outside_the_theme_is_refused(make_theme):
 
 def test_a_bad_theme_yaml_is_located(make_theme):
     assert problems(make_theme(theme="paper: a5\ncolour: red\n")) == [
-        "themes/x/theme.yaml:2:1: error: unknown field 'colour' in the top level; expected one of: description, paper",
+        "themes/x/theme.yaml:2:1: error: unknown field 'colour' in the top level; expected one of: description, paper, contents, contents_min_words",
         "themes/x/theme.yaml:1:8: error: 'paper' must be one of 'a4', 'letter'"]
 
 

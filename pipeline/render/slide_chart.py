@@ -229,6 +229,9 @@ class _Drawing:
             self.line(self.box.left, bottom, self.box.left + self.box.width, bottom, "rule", 0.75)
             return
         self.line(self.plot_x, bottom, self.plot_x + self.plot_w, bottom, "muted", 0.75)
-        for tick in axis.ticks:
-            x = self.plot_x + axis.position(tick) * self.plot_w
-            self.text(x - 30, bottom + 3, 60, AXIS - 4, f"{tick:,}", SMALL, colour="muted", align=PP_ALIGN.CENTER)
+        xs = [self.plot_x + axis.position(tick) * self.plot_w for tick in axis.ticks]
+        # each label's box is at most as wide as the gap to its neighbours, so no two boxes overlap
+        width = min([60.0] + [b - a - 1 for a, b in zip(xs, xs[1:])])
+        for tick, x in zip(axis.ticks, xs):
+            self.text(x - width / 2, bottom + 3, width, AXIS - 4, f"{tick:,}", SMALL, colour="muted",
+                      align=PP_ALIGN.CENTER)
