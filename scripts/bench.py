@@ -193,8 +193,10 @@ def watch_latency(work: Path, edits: int) -> None:
             anchor = "sections:" if body else "lay_summary:"
             target = "Low-dose naltrexone (LDN) is a medicine"
             at = text.index(anchor)
-            edited = text[:at] + text[at:].replace(target, f"{target} ({i})", 1) if not body else \
-                text.replace("naltrexone", f"naltrexone{'' if i % 4 else ' '}", 1)
+            # a real word of the first paragraph (the file's first "naltrexone" is in a comment)
+            words = ("for decades", "for many decades") if i % 4 == 0 else ("for many decades", "for decades")
+            edited = text[:at] + (text[at:].replace(target, f"{target} ({i})", 1) if not body else
+                                  text[at:].replace(*words, 1))
             before = os.readlink(link)
             pdf_before = (link / "article.pdf").stat().st_ino
             saved = time.perf_counter()
