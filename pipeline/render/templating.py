@@ -19,6 +19,9 @@ from pipeline.themes import Theme
 from pipeline.visitor import InlineVisitor, superscript_digits
 
 
+_COMPOUND = re.compile(r"\w+(?:-\w+)+")  # a compound such as "well-designed"
+
+
 class HtmlWriter(InlineVisitor[Markup]):
     """Runs as HTML: text escaped, citations as links to `#ref-<key>` (Pandoc's convention)."""
 
@@ -26,7 +29,9 @@ class HtmlWriter(InlineVisitor[Markup]):
         return Markup("").join(parts)
 
     def visit_text(self, node) -> Markup:
-        return escape(node.text)
+        # a word that already has a hyphen is never hyphenated again ("well-de-signed"):
+        # base.css sets `.compound { hyphens: manual }`
+        return Markup(_COMPOUND.sub(r'<span class="compound">\g<0></span>', str(escape(node.text))))
 
     def visit_emph(self, node) -> Markup:
         return Markup("<em>%s</em>") % self.visit_children(node)
@@ -127,6 +132,7 @@ def environment(theme: Theme) -> Environment:
 
 
 def render_template(theme: Theme, name: str, **context) -> str:
-    """The template `name` rendered; any text UTF-8 cannot hold (a lone surrogate) becomes '?'."""
-    text = environment(theme).get_template(name).render(**context)
+    """The template `name` rendered (the theme is in its context, for its settings); any text UTF-8
+    cannot hold (a lone surrogate) becomes '?'."""
+    text = environment(theme).get_template(name).render(theme=theme, **context)
     return text.encode("utf-8", "replace").decode("utf-8")
