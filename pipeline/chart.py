@@ -8,7 +8,7 @@ None when the row does not state one — drawn as "not stated", never as zero),
 the participant axis (linear or logarithmic, with round ticks), the caption,
 a text alternative and a plain-words version for the lay summary.
 
-Renderers (`pipeline/render/chart_svg.py`, `pipeline/render/slide_chart.py`)
+Renderers (`pipeline/render/chart_svg.py`, `pipeline/render/slides/chart.py`)
 lay this out; none of them decides a label, a scale or a sentence again.
 """
 

@@ -19,8 +19,8 @@ from pipeline.diagnostics import Location
 from pipeline.loader import load_review
 from pipeline.model import Study, Text
 from pipeline.render.chart_svg import chart_svg
-from pipeline.render.slide_chart import Box, add_evidence_chart, chart_height, split_for_slides
-from pipeline.render.slide_design import load_design
+from pipeline.render.slides.chart import Box, add_evidence_chart, chart_height, split_for_slides
+from pipeline.render.slides.design import load_design
 from pipeline.themes import load_theme
 
 SVG = "{http://www.w3.org/2000/svg}"

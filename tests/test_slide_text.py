@@ -5,8 +5,9 @@ from __future__ import annotations
 from PIL import ImageFont
 
 from pipeline.model import Cite, Emph, Strong, Text
-from pipeline.render.slide_text import (WIDTH_SLACK, Para, Span, TextStyle, clean, fitting_size, line_count,
-                                        load_family, spans, split_para)
+from pipeline.render.slides.metrics import (WIDTH_SLACK, TextStyle, fitting_size, line_count, load_family,
+                                            split_para)
+from pipeline.render.slides.text import Para, Span, clean, spans
 from pipeline.themes import THEMES_DIR
 
 FONTS = THEMES_DIR / "default" / "fonts"
@@ -89,8 +90,8 @@ def test_split_para_pieces_fit_and_keep_every_word():
 
 
 def test_a_40_kb_title_is_cut_in_moments():
-    from pipeline.render.slide_design import load_design
-    from pipeline.render.slide_layout import Frame, fitted_line
+    from pipeline.render.slides.design import load_design
+    from pipeline.render.slides.layout import Frame, fitted_line
     from pipeline.themes import load_theme
 
     frame = Frame(load_design(load_theme("default")), 960, 540)

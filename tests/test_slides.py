@@ -283,10 +283,10 @@ def test_an_image_no_viewer_shows_becomes_its_alt_text(make_review, tmp_path):
 @pytest.mark.parametrize("theme", ["default", "classic"])
 @pytest.mark.parametrize("fixture", ["slides-talk", "slides-long", "minimal"])
 def test_every_planned_text_block_fits_its_box(fixture, theme):
-    from pipeline.render.slide_design import load_design
-    from pipeline.render.slide_layout import Frame, TextBlock
-    from pipeline.render.slide_plan import plan
-    from pipeline.render.slide_text import text_height
+    from pipeline.render.slides.design import load_design
+    from pipeline.render.slides.layout import Frame, TextBlock
+    from pipeline.render.slides.fit import plan
+    from pipeline.render.slides.metrics import text_height
 
     document, _ = load_review(FIXTURES / fixture, theme)
     design = load_design(load_theme(theme))

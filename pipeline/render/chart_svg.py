@@ -18,7 +18,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from pipeline.chart import Axis, Design, EvidenceChart, Mark
-from pipeline.render.slide_text import FontFamily, clean
+from pipeline.render.slides.metrics import FontFamily
+from pipeline.render.slides.text import clean
 
 # px at the chart's own scale (1 px = 0.75 pt: 600 px is 159 mm, an A4 text column)
 TEXT, SMALL = 12.5, 11.0
@@ -70,7 +71,7 @@ def themed_chart_svg(chart: EvidenceChart, theme, id_prefix: str = "evidence-cha
 
     `background` overrides the design's page colour (print pages are white whatever the screen's tint).
     """
-    from pipeline.render.slide_design import load_design  # late: the slide design reads the theme's YAML
+    from pipeline.render.slides.design import load_design  # late: the slide design reads the theme's YAML
     design = load_design(theme)
     colours = {**design.colours, **({"background": background} if background else {})}
     return chart_svg(chart, width_px, colours, css_family(design.body.family, design.body.name),
@@ -95,7 +96,7 @@ def css_family(font: FontFamily, deck_name: str = "") -> str:
 @lru_cache(maxsize=1)
 def default_font() -> FontFamily:
     """The default theme's body font files (Carlito, metric-compatible with Calibri)."""
-    from pipeline.render.slide_design import load_design  # late: the slide design reads the theme's YAML
+    from pipeline.render.slides.design import load_design  # late: the slide design reads the theme's YAML
     from pipeline.themes import load_theme
     return load_design(load_theme("default")).body.family
 
@@ -119,7 +120,7 @@ def marker(design: Design, x: float, y: float, r: float, colours: dict[str, str]
     return Shape("path", x, y, r, d, fill, fill)
 
 
-# Unit outlines (radius 1) of each design's marker; PowerPoint's shapes match them (slide_chart.py).
+# Unit outlines (radius 1) of each design's marker; PowerPoint's shapes match them (slides/chart.py).
 SHAPES: dict[str, tuple[str, tuple[tuple[float, float], ...]]] = {
     "rct": ("circle", ()),
     "controlled": ("path", ((-0.88, -0.88), (0.88, -0.88), (0.88, 0.88), (-0.88, 0.88))),

@@ -1,6 +1,7 @@
 """handout.pdf: one or two pages for the talk's audience.
 
-Title and presenter, the review's key messages, the evidence chart with its
+Title and presenter, the talk's take-home messages (the same items as its
+take-home slide: `slides/outline.py`), the evidence chart with its
 plain words (the evidence table when the chart is turned off), "What
 this means" in the lay summary's plain words, compact references and where
 to find the full article. Nothing is ever cut: if the content runs past two
@@ -15,6 +16,7 @@ from pipeline.model import Document
 from pipeline.render import Rendered, Settings, source_date
 from pipeline.render.html import evidence_figure, stylesheet
 from pipeline.render.pdf import typeset, write
+from pipeline.render.slides.outline import outline
 from pipeline.render.templating import render_template
 from pipeline.themes import Theme
 
@@ -23,21 +25,24 @@ HANDOUT_CHART_PX = 840  # the chart drawn 800 px wide and scaled to the page: it
 
 
 def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
+    key_messages = outline(document).take_home  # the talk's take-home slide says the same
     html = render_template(
         theme, "handout.html",
         document=document,
+        key_messages=key_messages,
         css=stylesheet(theme, ["article.css", "handout.css"], document, settings, for_print=True),
         evidence_figure=evidence_figure(document, theme, True, "handout-chart", HANDOUT_CHART_PX),
         date=source_date(document).strftime("%Y-%m-%dT%H:%M:%SZ"),
         version=__version__,
     )
     laid_out = typeset(html, document, theme)
-    warnings = () if len(laid_out.pages) <= MAX_PAGES else (_too_long(document, len(laid_out.pages)),)
+    warnings = () if len(laid_out.pages) <= MAX_PAGES else (_too_long(document, len(laid_out.pages),
+                                                                       len(key_messages)),)
     return Rendered({"handout.pdf": write(laid_out, html)}, warnings)
 
 
-def _too_long(document: Document, pages: int) -> Diagnostic:
-    parts = [f"{len(document.key_points)} key points",
+def _too_long(document: Document, pages: int, messages: int) -> Diagnostic:
+    parts = [f"{messages} key points",
              f"{len(document.evidence.studies) if document.evidence else 0} evidence rows",
              f"{len(document.lay_summary.key_messages) if document.lay_summary else 0} plain-language messages",
              f"{len(document.bibliography.references)} references"]

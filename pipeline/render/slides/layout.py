@@ -12,8 +12,9 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from pipeline.render.slide_design import SlideDesign
-from pipeline.render.slide_text import Para, Span, TextStyle, clean, fitting_size, split_para, text_height
+from pipeline.render.slides.design import SlideDesign
+from pipeline.render.slides.metrics import TextStyle, fitting_size, split_para, text_height
+from pipeline.render.slides.text import Para, Span, clean
 
 INSET = 4.0  # points of padding inside every text box, on each side
 CELL_MARGIN_X, CELL_MARGIN_Y = 5.0, 3.0

@@ -24,7 +24,7 @@ from pptx.util import Pt
 
 from pipeline.chart import EvidenceChart, Group, Mark
 from pipeline.render.chart_svg import fit
-from pipeline.render.slide_design import SlideDesign
+from pipeline.render.slides.design import SlideDesign
 
 TEXT, SMALL = 18.0, 14.0
 ROW, HEAD, AXIS = 27.0, 22.0, 24.0  # points

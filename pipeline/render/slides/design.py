@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.diagnostics import Diagnostic, Diagnostics, InputError, Location, display_path
-from pipeline.render.slide_text import FontFamily, load_family
+from pipeline.render.slides.metrics import FontFamily, load_family
 from pipeline.source import load_yaml
 from pipeline.themes import THEMES_DIR, Theme, font_file
 

@@ -1,7 +1,7 @@
 """The talk deck: `slides.pptx`, a 16:9 PowerPoint file that needs no editing before the talk.
 
-The plan (`slide_plan.py`) decides every slide and measures every line with
-the theme's font metrics; this module draws it with python-pptx on the
+The outline (`outline.py`) decides every slide; fitting (`fit.py`) measures
+every line with the theme's font metrics; this module draws it with python-pptx on the
 theme's template (or python-pptx's own), adds speaker notes, and packs the
 file so the same input always gives the same bytes.
 """
@@ -21,11 +21,12 @@ from pptx.slide import SlideLayout
 
 from pipeline.model import Document
 from pipeline.render import Rendered, Settings, source_date
-from pipeline.render.slide_design import SlideDesign, load_design
-from pipeline.render.slide_draw import draw, emu
-from pipeline.render.slide_layout import Frame, PlannedSlide
-from pipeline.render.slide_plan import overlong, plan
-from pipeline.render.slide_text import clean
+from pipeline.render.slides.design import SlideDesign, load_design
+from pipeline.render.slides.draw import draw, emu
+from pipeline.render.slides.layout import Frame, PlannedSlide
+from pipeline.render.slides.fit import fit
+from pipeline.render.slides.outline import outline, overlong
+from pipeline.render.slides.text import clean
 from pipeline.themes import Theme
 
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
@@ -40,7 +41,7 @@ def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
     deck = _presentation(design)
     frame = Frame(design, deck.slide_width / 12700, deck.slide_height / 12700)
     layout = _title_layout(deck)
-    for planned in plan(document, frame):
+    for planned in fit(outline(document), frame):
         _add_slide(deck, layout, planned, design)
     return Rendered({"slides.pptx": package(deck, document)}, tuple(overlong(document)))
 

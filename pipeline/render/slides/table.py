@@ -7,10 +7,11 @@ repeating the header.
 
 from __future__ import annotations
 
-from pipeline.model import Column, EvidenceTable, Runs, Study, plain_text
-from pipeline.render.slide_layout import (CELL_MARGIN_X, CELL_MARGIN_Y, FIT_GUARD, Box, Frame, TableBlock,
+from pipeline.model import Column, EvidenceTable, Runs
+from pipeline.render.slides.layout import (CELL_MARGIN_X, CELL_MARGIN_Y, FIT_GUARD, Box, Frame, TableBlock,
                                           fill_pages)
-from pipeline.render.slide_text import Para, Span, line_count, spans, strip_spans
+from pipeline.render.slides.metrics import line_count
+from pipeline.render.slides.text import Para, Span, spans, strip_spans
 
 # relative width of each column, by the Study field it shows: the finding needs the most room
 WEIGHTS = {"condition": 1.1, "study": 1.35, "design": 1.35, "participants": 1.15, "duration": 0.95, "finding": 2.4}
@@ -102,16 +103,3 @@ def _pages(frame: Frame, header: tuple, rows: list[tuple], widths: list[float],
         blocks.append(TableBlock(box, tuple(widths), (header, *(rows[i] for i in page)), page_heights,
                                  size, frame.design.line_spacing, tuple(page)))
     return blocks
-
-
-def table_notes(table: EvidenceTable, block: TableBlock) -> str:
-    """Speaker notes for a table slide: the caption and each of its studies as a sentence."""
-    return "\n".join([table.caption.rstrip(".") + "."] + [_study_sentence(table.studies[i]) for i in block.items])
-
-
-def _study_sentence(study: Study) -> str:
-    parts = [plain_text(study.study), plain_text(study.design)]
-    parts += [plain_text(v) for v in (study.participants, study.duration) if v]
-    finding = plain_text(study.finding).strip()
-    ending = "" if finding.endswith((".", "!", "?")) else "."
-    return f"{plain_text(study.condition)}: {', '.join(parts)}. {finding}{ending}"

@@ -17,11 +17,11 @@ from pptx.oxml.ns import qn
 from pptx.text.text import _Run
 from pptx.util import Emu
 
-from pipeline.render.slide_chart import ChartBlock, add_evidence_chart
-from pipeline.render.slide_design import SlideDesign
-from pipeline.render.slide_layout import (CELL_MARGIN_X, CELL_MARGIN_Y, INSET, Block, PictureBlock, Rule,
+from pipeline.render.slides.chart import ChartBlock, add_evidence_chart
+from pipeline.render.slides.design import SlideDesign
+from pipeline.render.slides.layout import (CELL_MARGIN_X, CELL_MARGIN_Y, INSET, Block, PictureBlock, Rule,
                                           TableBlock, TextBlock)
-from pipeline.render.slide_text import Para, Span
+from pipeline.render.slides.text import Para, Span
 
 _ALIGN = {"left": PP_ALIGN.LEFT, "right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENTER}
 
