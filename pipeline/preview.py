@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import errno
 import mimetypes
+import signal
 import sys
 import threading
 from dataclasses import dataclass, field, replace
@@ -270,6 +271,9 @@ def run_preview(args: argparse.Namespace, jobs: list[Job], stop: threading.Event
     server = serve(args.port, state, args.verbose)
     if args.port not in (0, server.server_address[1]):
         print(f"port {args.port} is taken; using {server.server_address[1]}", file=sys.stderr)
+    stop = stop or threading.Event()
+    main = threading.current_thread() is threading.main_thread()  # only it may handle signals
+    previous = signal.signal(signal.SIGINT, _stop_on_interrupt(stop)) if main else None
     print(f"serving {job.review} at {server.url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
     try:
         with incremental([job]):
@@ -277,12 +281,26 @@ def run_preview(args: argparse.Namespace, jobs: list[Job], stop: threading.Event
     except KeyboardInterrupt:
         pass
     finally:
+        if main:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the clean-up below is not interrupted
         state.stop()
         server.shutdown()
         server.server_close()
         renderers.__exit__(None, None, None)
+        if main:
+            signal.signal(signal.SIGINT, previous)
     print(f"stopped serving {server.url}; outputs are as the last good build left them", file=sys.stderr)
     return EXIT_OK
+
+
+def _stop_on_interrupt(stop: threading.Event):
+    """Ctrl-C while serving ends the watch at its next step (a rebuild under way finishes and is
+    published whole); a second Ctrl-C interrupts at once."""
+    def handler(signum, frame) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+    return handler
 
 
 def _rebuild_on_save(job: Job, state: State, quiet: bool, stop: threading.Event | None,
