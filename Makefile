@@ -26,7 +26,7 @@ FILES    := article.pdf article.html slides.pptx summary.md summary.html handout
 BUILT    := $(REVIEWS:%=out/%/.built)
 missing   = $(strip $(foreach f,$(FILES),$(if $(wildcard out/$(1)/$(f)),,$(f))))
 
-.PHONY: all pdf html slides summary handout check preview test test-lowest test-wheel bench fuzz clean setup FORCE
+.PHONY: all pdf html slides summary handout check preview pictures test test-lowest test-wheel bench fuzz clean setup FORCE
 .DELETE_ON_ERROR:
 
 all: $(BUILT)
@@ -87,6 +87,10 @@ test-lowest:
 	scripts/test-lowest.sh
 test-wheel:
 	scripts/test-wheel.sh
+
+# The README's pictures of each output, made from the bundled review's real outputs.
+pictures: | $(READY)
+	PY=$(PY) scripts/pictures.sh
 
 # Many more random mutations than the suite's 300, from a new seed each time (FUZZ_SEED=N
 # replays one); a failure names its seed and run.
