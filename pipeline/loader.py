@@ -146,6 +146,7 @@ class _Builder:
             theme=self._theme(),
             paper=self.data.get("paper"),
             figures=tuple(b for s in sections for b in s.blocks if isinstance(b, Figure)),
+            url=self._text(("url",)),
         )
         entries = self._bibliography_entries()
         # the passes decide what every output shows (pipeline/transforms.py); citations are numbered

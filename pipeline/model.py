@@ -261,6 +261,7 @@ class Document:
     theme: str
     paper: str | None
     figures: tuple[Figure, ...] = field(default=())
+    url: str = ""  # where the full article lives online ("" when the review does not say)
 
     decided: Decisions = field(default_factory=lambda: Decisions())
 

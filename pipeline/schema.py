@@ -98,6 +98,9 @@ SCHEMA: dict[str, Any] = {
         "date": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$",
                  "description": "YYYY-MM-DD; also fixes the dates inside the outputs."},
         "venue": {**TEXT, "description": "Where the talk is given."},
+        "url": {"type": "string", "pattern": r"^https?://[^\s/?#<>\"]+[^\s<>\"]*$",
+                "description": "Where the full article lives online (http or https); the handout prints it "
+                               "with a QR code and the summary links to it."},
         "lang": {"type": "string", "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
                  "description": "Language tag, e.g. en-GB (default en)."},
         "keywords": TEXT_LIST,
@@ -218,6 +221,8 @@ def _pattern_hint(field: str) -> str:
         return " (write six hex digits in quotes, e.g. \"1F3A5F\")"
     if field.endswith("date"):
         return " (write it as YYYY-MM-DD)"
+    if field == "url":
+        return " (write a web address that starts with https:// or http://)"
     if field.endswith("lang"):
         return " (use a language tag such as en or en-GB)"
     return " (start with a letter; use letters, digits, '-' and '_')"

@@ -11,9 +11,9 @@ import pytest
 
 from conftest import BUNDLED
 from pipeline.loader import load_review
-from pipeline.model import plain_text
+from pipeline.model import citations, plain_text
 from pipeline.render import Settings
-from pipeline.render.handout import render
+from pipeline.render.handout import qr_svg, render
 from pipeline.themes import load_theme
 
 
@@ -52,10 +52,45 @@ def test_holds_key_messages_chart_and_references(handout):
                   "not stated", "Key (strongest design first):"):
         assert flat(label) in flat(text)
     assert "condition study design participants duration main finding" not in text.lower()
-    for reference in document.bibliography.references:  # an entry may break across the two columns
-        entry = flat(plain_text(reference.runs))
-        assert entry[:40] in flat(text) and entry[-25:] in flat(text), reference.key
     assert "dr robert becker, mcma" in text.lower() and "Full article:" in text
+    assert "article.pdf" not in text and "What this means" not in text  # no file names on paper, no second list
+
+
+def test_references_are_exactly_the_works_it_cites(handout):
+    document, _, _, text = handout
+    # the key messages cite nothing; the evidence chart names four studies
+    cited = {item.key for study in document.evidence.studies for cite in citations(study.study) for item in cite.items}
+    assert len(cited) == 4 and len(document.bibliography.references) == 10
+    for reference in document.bibliography.references:
+        entry = flat(plain_text(reference.runs))
+        assert (entry[:40] in flat(text) and entry[-25:] in flat(text)) == (reference.key in cited), reference.key
+    assert flat(f"Full reference list ({len(document.bibliography.references)} works) in the article") in flat(text)
+
+
+def test_url_qr_code_date_venue_and_contact(tmp_path):
+    import shutil
+    shutil.copytree(BUNDLED, tmp_path / "r")
+    yaml = (tmp_path / "r" / "review.yaml").read_text(encoding="utf-8")
+    yaml = yaml.replace("lang: en-GB\n", "lang: en-GB\ndate: 2025-03-14\nvenue: Forum, Leeds\n"
+                        "url: https://example.org/ldn?a=1&b=<2>\n".replace("<2>", "2"))
+    yaml = yaml.replace("  - name: Robert Becker\n", "  - name: Robert Becker\n    email: rb@example.org\n")
+    (tmp_path / "r" / "review.yaml").write_text(yaml, encoding="utf-8")
+    document, _ = load_review(tmp_path / "r")
+    made = render(document, load_theme("default"), Settings())
+    with pdfplumber.open(io.BytesIO(made.files["handout.pdf"])) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+        links = [a.get("uri") for page in pdf.pages for a in page.annots]
+    assert "https://example.org/ldn?a=1&b=2" in text and "https://example.org/ldn?a=1&b=2" in links
+    assert "Forum, Leeds" in text and "14 March 2025" in text and "rb@example.org" in text
+    assert "mailto:rb@example.org" in links and made.warnings == ()
+
+
+def test_qr_code_is_segno_svg_of_the_url():
+    import segno
+    svg = qr_svg("https://example.org/x")
+    assert svg.startswith("<svg") and 'class="qr-code"' in svg
+    assert svg == qr_svg("https://example.org/x")  # the same bytes every build
+    assert segno.make("https://example.org/x", error="m", micro=False).version >= 1
 
 
 def test_too_long_a_handout_warns_and_cuts_nothing(make_review):

@@ -65,3 +65,16 @@ def test_colon_wherever_text_is_expected(make_review, extra, line):
 def test_a_figure_with_a_mistake_still_gets_figure_errors(make_review):
     folder = make_review(GOOD.replace("- A paragraph.", "- image: a.png"))
     assert _problems(folder) == ["r/review.yaml:8:9: error: missing required field 'alt' in sections[1].body[1]"]
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/review", "example.org/review", "https://", "javascript:alert(1)"])
+def test_url_is_a_web_address(make_review, url):
+    problems = _problems(make_review(GOOD + f"url: '{url}'\n"))
+    assert problems == [f"r/review.yaml:9:6: error: 'url' has an unexpected form: {url!r} "
+                        "(write a web address that starts with https:// or http://)"]
+
+
+def test_url_reaches_the_document(make_review):
+    from pipeline.loader import load_review
+    document, _ = load_review(make_review(GOOD + "url: https://example.org/r?x=1\n"))
+    assert document.url == "https://example.org/r?x=1"

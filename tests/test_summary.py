@@ -90,3 +90,28 @@ def test_hostile_fields_stay_text_in_markdown(make_review):
     assert html.count("&lt;img src=x onerror=alert(1)&gt; | 1") == 5
     assert "<h1># &lt;img" in html and "<h2>&gt; &lt;img" in html and "<p>+ &lt;img" in html
     assert "<li>- &lt;img" in html and "<p>1. &lt;img" in html and ": === &lt;img" in html
+
+
+def test_words_to_know_are_only_the_terms_it_uses(outputs):
+    from pipeline.render.summary import words_used
+    document, _ = load_review(BUNDLED)
+    used = [t.term for t in words_used(document)]
+    assert "placebo" in used and len(used) < len(document.glossary)  # "dummy pill (a placebo)" is in the chart's words
+    listed = [line for line in outputs["summary.md"].split("## Words to know")[1].splitlines() if line.startswith("- **")]
+    assert len(listed) == len(used) and outputs["summary.html"].count("<dt>") == len(used)
+
+
+def test_the_safety_warning_stands_apart(outputs):
+    assert '<div class="alert" role="alert"><p><strong>Important: do not take LDN' in outputs["summary.html"]
+    assert "\n> **Important: do not take LDN if you take opioid painkillers" in outputs["summary.md"]
+
+
+def test_date_and_link_to_the_full_review(make_review):
+    folder = make_review("title: T\nauthors: [{name: A}]\nabstract: A.\nsections: [{title: S, body: [Text.]}]\n"
+                         "date: 2025-03-14\nurl: https://example.org/r\nlay_summary:\n  title: L\n"
+                         "  key_messages: [One., Two., Three.]\n  sections: [{heading: H, text: Words.}]\n", bib="")
+    document, _ = load_review(folder)
+    made = {k: v.decode() for k, v in render(document, load_theme("default"), Settings()).files.items()}
+    assert "Up to date as of 14 March 2025." in made["summary.md"] and "](<https://example.org/r>)" in made["summary.md"]
+    assert 'Up to date as of <time datetime="2025-03-14">14 March 2025</time>' in made["summary.html"]
+    assert '<a href="https://example.org/r">' in made["summary.html"]

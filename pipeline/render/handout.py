@@ -1,27 +1,36 @@
 """handout.pdf: one or two pages for the talk's audience.
 
-Title and presenter, the talk's take-home messages (the same items as its
-take-home slide: `slides/outline.py`), the evidence chart with its
-plain words (the evidence table when the chart is turned off), "What
-this means" in the lay summary's plain words, compact references and where
-to find the full article. Nothing is ever cut: if the content runs past two
+Title, presenter, venue and date; the talk's take-home messages (the same
+items as its take-home slide: `slides/outline.py`); the evidence chart with
+its plain words (the evidence table when the chart is turned off); the
+references the handout itself cites, with a pointer to the article's full
+list; where the full article lives (its `url:` as a link and a QR code) and
+whom to contact. The lay summary's key messages are not repeated here: they
+say the take-home messages again in patients' words, and summary.html is
+where patients read them. Nothing is ever cut: if the content runs past two
 pages the build warns and says what to shorten.
 """
 
 from __future__ import annotations
 
+import io
+
+import segno
+from markupsafe import Markup
+
 from pipeline import __version__
 from pipeline.diagnostics import Diagnostic, Location, display_path
-from pipeline.model import Document
+from pipeline.model import Document, Reference, Runs, citations
 from pipeline.render import Rendered, Settings, source_date
 from pipeline.render.html import evidence_figure, stylesheet
 from pipeline.render.pdf import typeset, write
-from pipeline.render.slides.outline import outline
+from pipeline.render.slides.outline import Item, outline
 from pipeline.render.templating import render_template
 from pipeline.themes import Theme
 
 MAX_PAGES = 2
 HANDOUT_CHART_PX = 840  # the chart drawn 800 px wide and scaled to the page: its text as small as the handout's
+CHART_FIELDS = ("condition", "study", "design", "participants")  # the cells the evidence chart labels show
 
 
 def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
@@ -30,6 +39,9 @@ def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
         theme, "handout.html",
         document=document,
         key_messages=key_messages,
+        references=cited_references(document, key_messages),
+        qr_code=qr_svg(document.url) if document.url else None,
+        contacts=tuple(p for p in document.decided.people if p.email),
         css=stylesheet(theme, ["article.css", "handout.css"], document, settings, for_print=True),
         evidence_figure=evidence_figure(document, theme, True, "handout-chart", HANDOUT_CHART_PX),
         date=source_date(document).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -44,8 +56,34 @@ def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
 def _too_long(document: Document, pages: int, messages: int) -> Diagnostic:
     parts = [f"{messages} key points",
              f"{len(document.evidence.studies) if document.evidence else 0} evidence rows",
-             f"{len(document.lay_summary.key_messages) if document.lay_summary else 0} plain-language messages",
-             f"{len(document.bibliography.references)} references"]
+             f"{len(cited_references(document, outline(document).take_home))} references"]
     where = document.key_points[0].location if document.key_points else Location(display_path(document.source_path))
     return Diagnostic("warning", f"the handout runs to {pages} pages (at most {MAX_PAGES}); nothing was cut: "
                                  f"shorten it ({', '.join(parts)})", where)
+
+
+def cited_references(document: Document, key_messages: tuple[Item, ...]) -> tuple[Reference, ...]:
+    """The references of the works the handout's own text cites, in the article's order and numbering."""
+    runs = [item for item in key_messages if not isinstance(item, str)] + _evidence_runs(document)
+    keys = {item.key for piece in runs for cite in citations(piece) for item in cite.items}
+    return tuple(r for r in document.bibliography.references if r.key in keys)
+
+
+def _evidence_runs(document: Document) -> list[Runs]:
+    """The evidence cells the handout shows: the chart's labels, or the table's columns when the chart is off."""
+    if not document.evidence:
+        return []
+    shown = CHART_FIELDS if document.decided.evidence_chart else tuple(c.field for c in
+                                                                          document.decided.evidence_columns)
+    return [getattr(study, name) for study in document.evidence.studies for name in shown]
+
+
+def qr_svg(url: str) -> Markup:
+    """The URL as a QR code in SVG, sized by the CSS.
+
+    Trusted markup: segno writes the whole SVG and encodes the author's URL as modules, never as text.
+    """
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="svg", xmldecl=False, svgns=True, border=0,
+                                                   omitsize=True, svgclass="qr-code", lineclass=None)
+    return Markup(buffer.getvalue().decode("ascii"))
