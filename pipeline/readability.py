@@ -55,7 +55,7 @@ def _as_sentence(text: str) -> str:
     return text if text.rstrip()[-1:] in ".!?" else text.rstrip() + "."
 
 
-def _term_pattern(term: str) -> re.Pattern:
+def term_pattern(term: str) -> re.Pattern:
     return re.compile(rf"(?<![\w-]){re.escape(term)}(?:s|es)?(?![\w-])", re.IGNORECASE)
 
 
@@ -65,8 +65,8 @@ def jargon_in(text: str, document: Document) -> tuple[list[str], list[str]]:
     known = [t.term for t in document.glossary] + [a for t in document.glossary for a in t.aliases]
     explained, unexplained = [], []
     for term in terms:
-        if _term_pattern(term).search(text):
-            covered = any(_term_pattern(k).fullmatch(term) or k.lower() == term.lower() for k in known)
+        if term_pattern(term).search(text):
+            covered = any(term_pattern(k).fullmatch(term) or k.lower() == term.lower() for k in known)
             (explained if covered else unexplained).append(term)
     return explained, unexplained
 
@@ -139,7 +139,7 @@ def _check_paragraph(paragraph: Paragraph, document: Document, locator: _Locator
         if count > MAX_SENTENCE_WORDS:
             found.warning(f"sentence of {count} words in lay text (at most {MAX_SENTENCE_WORDS}); split it: "
                           f"\u201c{' '.join(sentence.split()[:8])} \u2026\u201d", locator.find(sentence, paragraph))
-    unexplained = [(locator.find(_term_pattern(t).search(text).group(), paragraph), t)
+    unexplained = [(locator.find(term_pattern(t).search(text).group(), paragraph), t)
                    for t in jargon_in(text, document)[1]]
     for where, term in sorted(unexplained):
         found.warning(f"'{term}' is jargon in lay text; explain it in the glossary or use plain words", where)

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from pipeline.diagnostics import Diagnostic, Location, display_path
 from pipeline.model import Document, LaySummary, Paragraph, Strong, Term, plain_text
-from pipeline.readability import _term_pattern as term_pattern  # the lay checks' term matching: plurals, word bounds
+from pipeline.readability import term_pattern  # the lay checks' term matching: plurals, word bounds
 from pipeline.render import Rendered, Settings
 from pipeline.render.html import evidence_figure, package_css
 from pipeline.render.templating import render_template
