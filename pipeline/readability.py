@@ -56,6 +56,7 @@ def _as_sentence(text: str) -> str:
 
 
 def term_pattern(term: str) -> re.Pattern:
+    """`term` as a whole word or compound part, with its plural, in any case."""
     return re.compile(rf"(?<![\w-]){re.escape(term)}(?:s|es)?(?![\w-])", re.IGNORECASE)
 
 
