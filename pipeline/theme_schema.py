@@ -23,7 +23,16 @@ COLOUR = {"type": "string", "pattern": r"^#?[0-9A-Fa-f]{6}$", "description": "RG
 COLOURS = ("background", "title", "text", "accent", "muted", "cover_background", "cover_text", "cover_muted",
            "table_header", "table_header_text", "table_band", "table_text", "rule")
 SIZES = ("cover_title", "cover_title_min", "title", "title_min", "body", "body_min", "table", "table_min",
-         "reference", "reference_min", "caption", "footer")
+         "reference", "reference_min", "caption", "foot", "foot_min", "footer")
+SLIDE_TEXT_MIN, FOOT_MIN = 18, 12  # no slide text under 18 pt; only the foot of a slide (sources, captions) under it
+
+
+def _size(name: str) -> dict:
+    """A size in points; the smallest a slide's text or its foot may be is enforced here."""
+    foot = name in ("caption", "foot", "foot_min", "footer")
+    least = FOOT_MIN if foot else SLIDE_TEXT_MIN
+    return {"type": "number", "minimum": least,
+            "description": f"Points, at least {least} ({'the foot of a slide' if foot else 'slide text'})."}
 FONT_STYLES = ("regular", "bold", "italic", "bold_italic")
 
 
@@ -59,13 +68,15 @@ SLIDES_SCHEMA: dict[str, Any] = {
     **_object({
         "fonts": _object({"heading": FONT, "body": FONT}, ("heading", "body")),
         "colours": _object({name: COLOUR for name in COLOURS}, COLOURS),
-        "sizes": _object({name: POINTS for name in SIZES}, SIZES),
+        "sizes": _object({name: _size(name) for name in SIZES}, SIZES),
         "line_spacing": {"type": "number", "minimum": 0.5, "maximum": 3,
                          "description": "Line height as a multiple of the size."},
         "margins": _object({side: {"type": "number", "minimum": 0} for side in ("left", "right", "top", "bottom")},
                            ("left", "right", "top", "bottom")),
         "max_bullets": {"type": "integer", "minimum": 1, "maximum": 20},
         "bullet": {"type": "string", "minLength": 1, "maxLength": 1, "description": "The bullet character."},
+        "section_dividers": {"type": "boolean", "description": "A divider slide before each section "
+                                                               "(default false)."},
     }, ("fonts", "colours", "sizes", "line_spacing", "margins", "max_bullets"),
         "A theme's slide design; a theme other than the default may give only what it changes."),
 }

@@ -33,14 +33,31 @@ def test_the_bundled_review_outline_in_order(document, talk):
     assert kinds[:2] == ["title", "outline"] and kinds[-3:] == ["take-home", "references", "closing"]
     assert set(kinds) <= set(KINDS)
     sections = [s for s in talk.slides if s.kind == "section"]
-    assert [s.title for s in sections] == [s.title for s in document.sections if s.key_points or s.paragraphs]
-    assert [s.section for s in sections] == [s.id for s in document.sections if s.key_points or s.paragraphs]
+    shown = [s for s in document.sections[:-1] if s.key_points or s.paragraphs]  # the conclusion: see below
+    assert [s.title for s in sections] == [s.title for s in shown]
+    assert [s.section for s in sections] == [s.id for s in shown]
     evidence = kinds.index("evidence")
     assert kinds[evidence + 1] == "chart"  # the chart right after the table
     assert talk.slides[evidence].section == document.decided.evidence_after
     assert talk.slides[evidence - 1].section == document.decided.evidence_after  # after its section
     assert talk.slides[0].title == document.title and talk.slides[-1].title == "Thank you"
     assert talk.slides[1].items == tuple(s.title for s in document.sections)
+
+
+def test_the_conclusion_is_the_take_home_slide_not_a_second_one(document, talk):
+    conclusion = document.sections[-1]
+    assert conclusion.title == "Conclusion" and conclusion.id not in [s.section for s in talk.of_kind("section")]
+    take_home = talk.of_kind("take-home")[0]
+    assert take_home.section == conclusion.id
+    assert plain_text(conclusion.paragraphs[0].runs)[:60] in " ".join(take_home.notes)  # its prose: the notes
+
+
+def test_each_item_knows_its_sources_and_each_source_its_citation_text(talk):
+    intro = talk.of_kind("section")[0]
+    assert len(intro.item_sources) == len(intro.items) and intro.item_sources[0] == ("volpicelli1995",)
+    assert dict(talk.cited)["toljan2018"] == "Toljan & Vrooman, 2018"  # as the style cites it
+    assert dict(talk.cited)["younger2014inflammation"] == "Younger et al., 2014b"  # 2014a/b decided once
+    assert talk.source_texts(("toljan2018",)) == ("Toljan\u00a0&\u00a0Vrooman,\u00a02018",)  # never broken
 
 
 def test_every_slide_has_notes_and_sources_where_it_cites(document, talk):

@@ -21,6 +21,7 @@ from pipeline.themes import Theme, load_theme
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TALK = FIXTURES / "slides-talk"
 MAX_BULLETS = 6
+SLIDE_COUNT = 18  # of the slides-talk deck
 
 
 def build(review: Path, theme: str | None = None) -> tuple[object, bytes]:
@@ -41,9 +42,14 @@ def title(slide) -> str:
     return found.text_frame.text if found else ""
 
 
+def most_bullets(slide) -> int:
+    """The most bullets any one body column of the slide holds."""
+    return max((len(s.text_frame.paragraphs) for s in slide.shapes if s.name == "Body"), default=0)
+
+
 def bullets(slide) -> list[str]:
-    body = shape(slide, "Body")
-    return [p.text for p in body.text_frame.paragraphs] if body else []
+    """The bullets of every body column, in reading order."""
+    return [p.text for s in slide.shapes if s.name == "Body" for p in s.text_frame.paragraphs]
 
 
 @pytest.fixture(scope="module")
@@ -61,23 +67,28 @@ def test_slide_order(talk):
     document, _, pres = talk
     slides = list(pres.slides)
     assert slides[0].shapes.title.text == document.title
-    assert [title(s) for s in slides[1:3]] == ["Outline", "Outline (cont.)"]  # 8 sections, 6 bullets at most
-    assert bullets(slides[1]) + bullets(slides[2]) == [s.title for s in document.sections]
+    assert title(slides[1]) == "Outline" and title(slides[2]) != "Outline (cont.)"  # one slide, two columns
+    assert bullets(slides[1]) == [s.title for s in document.sections]
     titles = [title(s) for s in slides]
-    order = [titles.index(s.title) for s in document.sections]
+    # the conclusion says what the take-home messages say: one slide for both, at the end
+    assert document.sections[-1].title == "Conclusion" and "Conclusion" not in titles
+    order = [titles.index(s.title) for s in document.sections[:-1]]
     assert order == sorted(order)
     # where the article has it: after the section decided once (pipeline/transforms.py)
     evidence = titles.index("Studies at a glance")
     after = [s.title for s in document.sections].index(document.decided.evidence_after_title)
     assert titles[evidence - 1].startswith(document.sections[after].title)
     # then the evidence chart (pipeline/chart.py), then the next section
+    tables = [t for t in titles if t.startswith("Studies at a glance")]
     charts = [t for t in titles if t.startswith("How much evidence is there?")]
-    assert titles[evidence + 1:evidence + 1 + len(charts)] == charts and charts
-    assert titles[evidence + 1 + len(charts)] == document.sections[after + 1].title
-    assert titles[-3:-1] == ["Take-home messages", "References"]
+    last = evidence + len(tables) - 1
+    assert titles[last + 1:last + 1 + len(charts)] == charts and charts
+    assert titles[last + 1 + len(charts)] == document.sections[after + 1].title
+    home = titles.index("Take-home messages")
+    assert titles[home + 1] == "References" and all(t.startswith("References") for t in titles[home + 1:-1])
     assert slides[-1].shapes.title.text == "Thank you"
     assert all(s.shapes.title is not None and s.shapes.title.text for s in slides)
-    assert len(slides) == 18
+    assert len(slides) == SLIDE_COUNT
 
 
 def test_cover_names_presenter_venue_and_date(talk):
@@ -98,11 +109,15 @@ def test_notes_on_every_slide(talk):
     assert plain_text(document.sections[1].paragraphs[0].runs) in notes
 
 
-def test_key_points_with_short_citations(talk):
+def test_key_points_name_their_sources_at_the_foot(talk):
     _, _, pres = talk
     depression = next(s for s in pres.slides if title(s) == "LDN Therapy and Depression")
-    assert any("(Mischoulon et al., 2021)" in b for b in bullets(depression))
-    assert all(len(bullets(s)) <= MAX_BULLETS for s in pres.slides)
+    assert not any("Mischoulon" in b or "2021" in b for b in bullets(depression))
+    foot = shape(depression, "Sources").text_frame.text
+    assert foot.startswith("Sources: ") and "Mischoulon et al.\u00a02021" not in foot
+    assert "Mischoulon\u00a0et\u00a0al.,\u00a02021" in foot  # whole, never broken over lines
+    assert "Sources: " in depression.notes_slide.notes_text_frame.text
+    assert all(most_bullets(s) <= MAX_BULLETS for s in pres.slides)
 
 
 def test_footer_short_title_and_number(talk):
@@ -165,7 +180,7 @@ def test_classic_theme_has_its_own_look():
     pres = deck(data)
     run = shape(pres.slides[2], "Title").text_frame.paragraphs[0].runs[0]
     assert run.font.name == "Cambria"
-    assert len(pres.slides) == 18  # the talk deck of test_slide_order
+    assert len(pres.slides) == SLIDE_COUNT  # the talk deck of test_slide_order
 
 
 LONG_POINT = ("This key point is deliberately long, so that a list of them cannot fit on one slide at a "
@@ -191,7 +206,8 @@ def test_long_key_points_continue_on_cont_slides(make_review):
     assert len(section) >= 3
     assert [title(s).endswith("(cont.)") for s in section] == [False] + [True] * (len(section) - 1)
     shown = [b for s in section for b in bullets(s)]
-    assert shown == [plain_text(p.runs) for p in document.sections[0].key_points]
+    assert shown == [plain_text(p.runs).replace(" (Smith & Doe, 2020)", "") for p in document.sections[0].key_points]
+    assert all("Smith\u00a0&\u00a0Doe,\u00a02020" in shape(s, "Sources").text_frame.text for s in section)
     for slide in section:
         body = shape(slide, "Body")
         assert len(body.text_frame.paragraphs) <= MAX_BULLETS
@@ -242,7 +258,7 @@ def test_a_template_in_the_theme_is_used(tmp_path):
     document, _ = load_review(TALK)
     pres = deck(render(document, Theme("institution", tmp_path), Settings()).files["slides.pptx"])
     assert pres.slide_masters[0].name == "Institution master"
-    assert len(pres.slides) == 18  # the talk deck of test_slide_order
+    assert len(pres.slides) == SLIDE_COUNT  # the talk deck of test_slide_order
 
 
 def test_a_huge_table_cell_is_cut_not_overflowing(make_review):
@@ -310,9 +326,10 @@ def test_bundled_review_deck(theme):
     pres = deck(data)
     slides = list(pres.slides)
     assert all(s.has_notes_slide and s.notes_slide.notes_text_frame.text.strip() for s in slides)
-    assert all(len(bullets(s)) <= MAX_BULLETS for s in slides)
+    assert all(most_bullets(s) <= MAX_BULLETS for s in slides)
     titles = [title(s) for s in slides]
-    assert all(any(t.startswith(section.title[:40]) for t in titles) for section in document.sections)
+    assert all(any(t.startswith(section.title[:40]) for t in titles) for section in document.sections[:-1])
+    assert "Conclusion" not in titles and "Take-home messages" in titles  # said once
     if document.evidence:
         assert sum(len(sh.table.rows) - 1 for s in slides for sh in s.shapes if sh.has_table) == \
             len(document.evidence.studies)
@@ -410,3 +427,106 @@ def test_a_section_without_key_points_shows_each_first_sentence_whole(make_revie
     [slide] = [s for s in deck(build(review)[1]).slides if title(s) == "Guidelines"]
     assert bullets(slide) == ["The 2018 U.S. Physical Activity Guidelines recommend 150 min.",
                               "Dr. Jones et al. (2019) agreed, e.g. in trials."]
+
+
+# --- a deck a speaker would show (issue 12 item 2) -------------------------------------------------
+
+FOOT = {"Sources", "Caption", "Footer", "Slide Number"}  # the foot of a slide: smaller, never under 12 pt
+DECKS = [(BUNDLED, "default"), (BUNDLED, "classic"), (FIXTURES / "slides-long", "default"),
+         (FIXTURES / "slides-long", "classic")]
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def run_sizes(shape) -> list[tuple[str, float]]:
+    """(shape name, size in points) of every run of `shape` (and of a group's shapes), read from the XML."""
+    if shape.shape_type == 6:  # a group: the evidence chart
+        return [found for inner in shape.shapes for found in run_sizes(inner)]
+    return [(shape.name, int(rpr.get("sz")) / 100) for tag in ("rPr", "endParaRPr", "defRPr")
+            for rpr in shape._element.iter(A + tag) if rpr.get("sz")]
+
+
+@pytest.fixture(scope="module", params=DECKS, ids=lambda d: f"{d[0].name}-{d[1]}")
+def shown(request):
+    review, theme = request.param
+    document, data = build(review, theme)
+    return document, deck(data)
+
+
+def test_no_slide_text_under_18_pt_and_no_foot_under_12(shown):
+    _, pres = shown
+    sizes = [found for slide in pres.slides for s in slide.shapes for found in run_sizes(s)]
+    assert sizes and all(size >= 18 for name, size in sizes if name not in FOOT), \
+        sorted({(n, s) for n, s in sizes if n not in FOOT and s < 18})
+    assert all(size >= 12 for _, size in sizes)
+    assert any(name == "Sources" for name, _ in sizes)
+
+
+def test_citations_only_whole_in_the_foot_line_never_in_bullets(shown):
+    document, pres = shown
+    cited = [" ".join(plain_text(c.runs).split()).strip("()[]") for c in _cites(document)]
+    pieces = {p.strip() for text in cited for p in text.split(";") if p.strip()}
+    for slide in pres.slides:
+        for bullet in bullets(slide):
+            assert not any(p in bullet for p in pieces), (title(slide), bullet)
+        foot = shape(slide, "Sources")
+        if foot is not None:
+            assert len(foot.text_frame.paragraphs) == 1
+            line = foot.text_frame.text.removeprefix("Sources: ")
+            for piece in line.split("; "):  # each a whole citation, its spaces no-break
+                assert piece == "…" or (" " not in piece and piece.replace("\u00a0", " ") in pieces), piece
+
+
+def _cites(document):
+    from pipeline.model import citations
+    runs = [p.runs for p in document.key_points]
+    runs += [p.runs for s in document.sections for p in (*s.key_points, *s.paragraphs)]
+    return [c for r in runs for c in citations(r)]
+
+
+def test_the_outline_is_one_slide_and_the_conclusion_is_said_once(shown):
+    document, pres = shown
+    titles = [title(s) for s in pres.slides]
+    assert titles.count("Outline") == 1 and "Outline (cont.)" not in titles
+    outline = pres.slides[titles.index("Outline")]
+    assert bullets(outline) == [s.title for s in document.sections]
+    assert titles.count("Take-home messages") == 1
+    assert not any(t.startswith("Conclusion") for t in titles)
+
+
+def test_short_content_is_balanced_in_the_frame(shown):
+    _, pres = shown
+    for slide in pres.slides:
+        body = shape(slide, "Body")
+        if body is None or title(slide).endswith("(cont.)"):
+            continue
+        middle = (body.top + body.height / 2) / pres.slide_height
+        assert 0.4 < middle < 0.7, (title(slide), middle)  # not hanging from the top at 57% full
+
+
+def test_the_cover_shows_affiliation_venue_and_date(tmp_path):
+    import shutil
+    review = tmp_path / "ldn-review"
+    shutil.copytree(BUNDLED, review)
+    text = (review / "review.yaml").read_text()
+    text = text.replace("    roles: [", "    affiliation: Institute of Mind, Example University\n    roles: [", 1)
+    text = text.replace("lang: en-GB\n", "lang: en-GB\ndate: 2026-03-12\nvenue: Grand Rounds, St Elsewhere\n", 1)
+    (review / "review.yaml").write_text(text)
+    _, data = build(review)
+    cover = " ".join(s.text_frame.text for s in deck(data).slides[0].shapes if s.has_text_frame)
+    assert "Institute of Mind, Example University" in cover
+    assert "Grand Rounds, St Elsewhere, 12 March 2026" in cover
+    assert "Mental Health Specialist" in cover
+
+
+def test_section_dividers_when_the_design_asks(tmp_path):
+    theme = tmp_path / "dividers"
+    theme.mkdir()
+    (theme / "slides.yaml").write_text("section_dividers: true\n")  # the rest from the default theme
+    document, _ = load_review(TALK)
+    data = render(document, dataclasses.replace(load_theme("default"), path=theme), Settings()).files["slides.pptx"]
+    slides = list(deck(data).slides)
+    dividers = [s for s in slides if any(sh.has_text_frame and sh.text_frame.text.startswith("Part ")
+                                         for sh in s.shapes)]
+    assert len(dividers) == len(document.sections) - 1  # the conclusion is the take-home slide
+    assert all(s.has_notes_slide and s.notes_slide.notes_text_frame.text for s in dividers)
+    assert len(slides) == SLIDE_COUNT + len(dividers)

@@ -6,7 +6,7 @@ put condition headings between its rows, and would need one series per
 design to show the design's marker. Shapes keep every element editable
 (ungroup in PowerPoint), draw the same marker per design as the SVG
 (`chart_svg.SHAPES`) and a patterned "not stated" band, and carry their text as
-real text. Text is 18 pt; the column heads, axis numbers and key are 14 pt
+real text. All of it is 18 pt, the column heads, axis numbers and key too
 (the deck's rule: nothing under 18 pt but captions at the foot, never under 12).
 """
 
@@ -26,8 +26,8 @@ from pipeline.chart import EvidenceChart, Group, Mark
 from pipeline.render.chart_svg import fit
 from pipeline.render.slides.design import SlideDesign
 
-TEXT, SMALL = 18.0, 14.0
-ROW, HEAD, AXIS = 27.0, 22.0, 24.0  # points
+TEXT, SMALL = 18.0, 18.0  # no slide text under 18 pt: the chart is read from the back of the room too
+ROW, HEAD, AXIS = 27.0, 27.0, 28.0  # points
 MARKER, ICON = 7.0, 6.0
 _SHAPE = {"rct": MSO_SHAPE.OVAL, "controlled": MSO_SHAPE.RECTANGLE, "cohort": MSO_SHAPE.DIAMOND,
           "pilot": MSO_SHAPE.ISOSCELES_TRIANGLE, "chart_review": MSO_SHAPE.FLOWCHART_MERGE,

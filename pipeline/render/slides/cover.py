@@ -34,16 +34,18 @@ class Line:
 
 # each line of the title and closing slides, by slide and role: sizes, colour, font, weight, lines, name
 LINES = {
-    ("title", "subtitle"): (26, 18, "cover_muted", "heading", False, 2),
-    ("title", "presenter"): (24, 16, "cover_text", "body", True, 1),
-    ("title", "about"): (18, 14, "cover_muted", "body", False, 2),
-    ("title", "others"): (18, 14, "cover_muted", "body", False, 2),
-    ("title", "date"): (18, 14, "cover_muted", "body", False, 1),
+    ("title", "subtitle"): (26, 20, "cover_muted", "heading", False, 2),
+    ("title", "presenter"): (24, 20, "cover_text", "body", True, 1),
+    ("title", "about"): (20, 18, "cover_muted", "body", False, 2),
+    ("title", "affiliation"): (20, 18, "cover_muted", "body", False, 2),
+    ("title", "others"): (20, 18, "cover_muted", "body", False, 2),
+    ("title", "date"): (20, 18, "cover_muted", "body", False, 2),
     ("closing", "thanks"): (44, 32, "cover_text", "heading", True, 1, "Title"),
-    ("closing", "questions"): (26, 18, "cover_muted", "heading", False, 1),
-    ("closing", "presenter"): (22, 16, "cover_text", "body", True, 1),
-    ("closing", "email"): (18, 14, "cover_muted", "body", False, 1),
-    ("closing", "title-line"): (16, 12, "cover_muted", "body", False, 2),
+    ("closing", "questions"): (26, 20, "cover_muted", "heading", False, 1),
+    ("closing", "presenter"): (22, 18, "cover_text", "body", True, 1),
+    ("closing", "email"): (20, 18, "cover_muted", "body", False, 1),
+    ("closing", "title-line"): (18, 18, "cover_muted", "body", False, 2),
+    ("divider", "number"): (24, 20, "cover_muted", "heading", True, 1),
 }
 
 
@@ -51,6 +53,15 @@ def fit_cover(slide: OutlineSlide, frame: Frame) -> PlannedSlide:
     """The title or closing slide of the outline: its lines fitted, stacked and centred, on the cover colour."""
     lines = [_line(slide.kind, role, text, frame) for role, text in zip(slide.labels, slide.items)]
     return PlannedSlide(slide.kind, slide.title, _stack(frame, lines), "\n\n".join(slide.notes), cover=True)
+
+
+def fit_divider(slide: OutlineSlide, frame: Frame) -> PlannedSlide:
+    """A section divider: the part's number and the section's title, on the cover colour."""
+    sizes = frame.design.size
+    lines = [Line(f"Part {slide.labels[0]}", *LINES["divider", "number"]),
+             Line(slide.title, sizes("cover_title"), sizes("cover_title_min"), "cover_text", "heading", True, 3,
+                  "Title")]
+    return PlannedSlide("divider", slide.title, _stack(frame, lines), "\n\n".join(slide.notes), cover=True)
 
 
 def _line(kind: str, role: str, text: str, frame: Frame) -> Line:

@@ -43,6 +43,7 @@ class SlideDesign:
     max_bullets: int
     bullet: str
     template: Path | None
+    section_dividers: bool = False  # a divider slide before each section
 
     def colour(self, name: str) -> str:
         return self.colours[name]
@@ -73,6 +74,7 @@ def _load(theme_dir: Path) -> SlideDesign:
             max_bullets=int(data["max_bullets"]),
             bullet=str(data.get("bullet", "•"))[:1] or "•",
             template=template if template.is_file() else None,
+            section_dividers=bool(data.get("section_dividers", False)),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise _theme_error(base / DESIGN_FILE, f"slide design is incomplete or invalid ({error})") from None

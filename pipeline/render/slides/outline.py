@@ -10,6 +10,7 @@ takes its key messages from the same outline.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
@@ -17,14 +18,17 @@ from typing import Union
 from pipeline.chart_model import EvidenceChart
 from pipeline.diagnostics import Diagnostic
 from pipeline.limits import SLIDE_TEXT_CHARS
-from pipeline.model import (Column, Document, EvidenceTable, Figure, Paragraph, Runs, Section, Study, citations,
-                            plain_text)
-from pipeline.render.slides.text import Para, Span, cap_spans, clean, spans, strip_spans
+from pipeline.model import (Cite, Column, Document, EvidenceTable, Figure, Paragraph, Runs, Section, Study,
+                            citations, plain_text)
+from pipeline.render.slides.text import Para, Span, cap_spans, clean, spans, spans_without_cites, strip_spans, unbreakable
 from pipeline.sentences import first_sentence
 from pipeline.transforms import join_names
 
+_YEAR = re.compile(r"\d{4}[a-z]?")
 CAPTION_CHARS = 600  # about five lines under a figure: more would leave no room for the picture
 KINDS = ("title", "outline", "section", "figure", "evidence", "chart", "take-home", "references", "closing")
+# ("divider" slides are added when fitting, if the design asks for them: a look, not content)
+CLOSING_SECTIONS = {"conclusion", "conclusions", "summary", "concluding remarks", "take-home messages"}
 
 Item = Union[Runs, str]  # inline runs from the review, or plain text the talk adds (a title, a first sentence)
 
@@ -37,7 +41,9 @@ class OutlineSlide:
     the cover's lines); `labels` say what each item is where that matters (a
     cover line's role, a reference's list label); `notes` are paragraphs of
     speaker notes, shared out in order over the slides it becomes; `sources`
-    are the citation keys it draws on; `section` the id of the section it
+    are the citation keys it draws on, `item_sources` those of each item (a
+    bullet's, an evidence row's: what the slide's foot line names, since bullets
+    leave their citations out); `section` the id of the section it
     belongs to ("" for the talk's frame). A figure, evidence or chart slide
     carries what it shows.
     """
@@ -48,6 +54,7 @@ class OutlineSlide:
     labels: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    item_sources: tuple[tuple[str, ...], ...] = ()
     section: str = ""
     figure: Figure | None = None
     image: Path | None = None  # the figure's file
@@ -59,10 +66,20 @@ class OutlineSlide:
 
 @dataclass(frozen=True)
 class TalkOutline:
-    """The talk's slides in order, and the short title every slide's footer repeats."""
+    """The talk's slides in order, the short title every slide's footer repeats, and each source as cited.
+
+    `cited` maps each cited key to its citation's text in the document's style
+    ("Toljan & Vrooman, 2018"; "[3]" in a numeric style): what foot lines say.
+    """
 
     slides: tuple[OutlineSlide, ...]
     short_title: str
+    cited: tuple[tuple[str, str], ...] = ()
+
+    def source_texts(self, keys: tuple[str, ...]) -> tuple[str, ...]:
+        """The citation text of each of `keys`, each once, in order; a citation never breaks over lines."""
+        known = dict(self.cited)
+        return tuple(dict.fromkeys(unbreakable(known[k]) for k in keys if k in known))
 
     def of_kind(self, kind: str) -> tuple[OutlineSlide, ...]:
         return tuple(s for s in self.slides if s.kind == kind)
@@ -79,18 +96,39 @@ def outline(document: Document) -> TalkOutline:
     titles = "; ".join(s.title for s in document.sections)
     slides.append(OutlineSlide("outline", "Outline", tuple(s.title for s in document.sections),
                                notes=(f"The talk follows the review: {titles}.",)))
+    merged = _merged_conclusion(document)
     for section in document.sections:
-        slides += _section(section, document.source_dir)
+        if section is not merged:
+            slides += _section(section, document.source_dir)
         if document.evidence and section.id == document.decided.evidence_after:
             slides += _evidence(document, section.id)
     take_home = _take_home(document)
     points = [f"- {bullet(item).text}" for item in take_home]
+    prose = tuple(clean(plain_text(p.runs)) for p in merged.paragraphs) if merged else ()
+    runs = [i for i in take_home if not isinstance(i, str)]
     slides.append(OutlineSlide("take-home", "Take-home messages", tuple(take_home),
-                               notes=("\n".join(["The messages to leave the audience with:", *points]),),
-                               sources=_keys(*(i for i in take_home if not isinstance(i, str)))))
+                               notes=(*prose, "\n".join(["The messages to leave the audience with:", *points])),
+                               sources=_keys(*runs, *(p.runs for p in merged.paragraphs) if merged else ()),
+                               item_sources=tuple(_keys(i) if not isinstance(i, str) else () for i in take_home),
+                               section=merged.id if merged else ""))
     slides += _references(document)
     slides.append(_closing(document))
-    return TalkOutline(tuple(slides), document.short_title)
+    return TalkOutline(tuple(slides), document.short_title, _cited(document))
+
+
+def _merged_conclusion(document: Document) -> Section | None:
+    """The last section when it is the talk's conclusion: its slide would say what the take-home slide says.
+
+    A talk ends once: the take-home messages stand for it, and its prose goes to their notes.
+    Not when it shows a figure or the evidence follows it (those slides need their section).
+    """
+    if not document.sections or not document.key_points:
+        return None
+    last = document.sections[-1]
+    same = [plain_text(p.runs) for p in last.key_points] == [plain_text(p.runs) for p in document.key_points]
+    closing = " ".join(last.title.lower().split()).rstrip(".") in CLOSING_SECTIONS
+    alone = not any(isinstance(b, Figure) for b in last.blocks) and document.decided.evidence_after != last.id
+    return last if (same or closing) and alone else None
 
 
 # --- the frame of the talk ---------------------------------------------------------------------
@@ -104,7 +142,11 @@ def _cover(document: Document) -> OutlineSlide:
     lines += [("subtitle", document.subtitle)] if document.subtitle else []
     if presenter:
         lines.append(("presenter", presenter.name))
-        lines += [("about", presenter.about)] if presenter.about else []
+        if presenter.roles or presenter.affiliation:  # each on its own line: a long role never hides where
+            lines += [("about", presenter.roles)] if presenter.roles else []
+            lines += [("affiliation", presenter.affiliation)] if presenter.affiliation else []
+        else:
+            lines += [("about", presenter.about)] if presenter.about else []
     others = join_names([p.name for p in people[1:]])
     lines += [("others", f"with {others}")] if others else []
     lines += [("date", document.decided.dateline)] if document.decided.dateline else []
@@ -134,8 +176,9 @@ def _section(section: Section, folder: Path) -> list[OutlineSlide]:
     points: list[Item] = [p.runs for p in section.key_points] or _first_sentences(section)
     prose = tuple(clean(plain_text(p.runs)) for p in section.paragraphs)
     sources = _keys(*(p.runs for p in section.key_points), *(p.runs for p in section.paragraphs))
+    per_item = tuple(_keys(p) if not isinstance(p, str) else () for p in points)
     slides = [OutlineSlide("section", section.title, tuple(points), notes=prose, sources=sources,
-                           section=section.id)] if points else []
+                           item_sources=per_item, section=section.id)] if points else []
     for figure in (b for b in section.blocks if isinstance(b, Figure)):
         notes = f"{plain_text(figure.caption) or 'Figure ' + str(figure.number)}\nAlt text: {figure.alt}"
         slides.append(OutlineSlide("figure", section.title, (figure.caption,), notes=(clean_notes(notes),),
@@ -161,8 +204,9 @@ def _evidence(document: Document, section: str) -> list[OutlineSlide]:
     table, decided = document.evidence, document.decided
     sources = _keys(*(getattr(s, c.field) for s in table.studies for c in decided.evidence_columns))
     notes = (table.caption.rstrip(".") + ".", *(_study_sentence(s) for s in table.studies))
+    rows = tuple(_keys(*(getattr(s, c.field) for c in decided.evidence_columns)) for s in table.studies)
     slides = [OutlineSlide("evidence", decided.evidence_heading, notes=notes, sources=sources, section=section,
-                           table=table, columns=decided.evidence_columns, not_stated=decided.evidence_not_stated)]
+                           item_sources=rows, table=table, columns=decided.evidence_columns, not_stated=decided.evidence_not_stated)]
     chart = decided.evidence_chart
     if chart is not None:  # its text alternative and plain words are the notes: what the picture shows
         notes = clean_notes(f"Figure {decided.evidence_chart_number}. {chart.caption}\n"
@@ -207,7 +251,7 @@ def bullet(item: Item) -> Para:
     """An item as a bullet, no longer than the slides could show (`overlong` warns where it was cut)."""
     if isinstance(item, str):
         return Para(_capped((Span(clean(item).strip()),)), bullet=True)
-    return Para(_capped(strip_spans(spans(item))), bullet=True)
+    return Para(_capped(strip_spans(spans_without_cites(item))), bullet=True)
 
 
 def reference_para(label: str, runs: Runs) -> Para:
@@ -222,6 +266,55 @@ def _capped(found: tuple[Span, ...]) -> tuple[Span, ...]:
 
 def clean_notes(text: str) -> str:
     return "\n".join(clean(line).strip() for line in text.split("\n"))
+
+
+def _cited(document: Document) -> tuple[tuple[str, str], ...]:
+    """Each cited key with its citation's text as the document's style wrote it (not formatted again here)."""
+    labels = {r.key: r.label.strip().rstrip(".").strip("[]()") for r in document.bibliography.references}
+    numeric = any(labels.values())
+    found: dict[str, str] = {}
+    entries = {r.key: clean(plain_text(r.runs)) for r in document.bibliography.references}
+    for cite in _all_cites(document):
+        for key, text in _cite_pieces(cite, entries):
+            found.setdefault(key, f"[{labels[key]}]" if numeric and labels.get(key) else text)
+    return tuple(found.items())
+
+
+def _all_cites(document: Document) -> list[Cite]:
+    runs = [p.runs for p in document.key_points]
+    for section in document.sections:
+        runs += [p.runs for p in section.key_points] + [p.runs for p in section.paragraphs]
+    runs += [f.caption for f in document.figures]
+    if document.evidence:
+        runs += [getattr(s, c.field) for s in document.evidence.studies for c in document.decided.evidence_columns]
+    return [cite for r in runs for cite in citations(r)]
+
+
+def _cite_pieces(cite: Cite, entries: dict[str, str]) -> list[tuple[str, str]]:
+    """(key, text) for each work of a citation: "(A, 2018; B, 2019)" gives "A, 2018" and "B, 2019".
+
+    The style may have sorted the works, so each piece goes to the work whose reference entry starts
+    with its first name and holds its year; a citation that cannot be split stays whole for each work.
+    """
+    text = clean(plain_text(cite.runs)).strip()
+    if cite.mode == "parenthetical" and text[:1] in "([" and text[-1:] in ")]":
+        text = text[1:-1].strip()
+    pieces = [p.strip() for p in text.split(";")]
+    keys = [item.key for item in cite.items]
+    if len(pieces) != len(keys):
+        return [(key, text) for key in keys if text]
+    if len(keys) == 1:
+        return [(keys[0], pieces[0])] if pieces[0] else []
+    owners = [[k for k in keys if _is_cited_by(entries.get(k, ""), p)] for p in pieces]
+    if sorted(o[0] for o in owners if len(o) == 1) != sorted(keys):
+        return list(zip(keys, pieces))  # no sure match: in the order written
+    return [(o[0], p) for o, p in zip(owners, pieces)]
+
+
+def _is_cited_by(entry: str, piece: str) -> bool:
+    year = _YEAR.search(piece)
+    name = piece.split()[0].rstrip(",") if piece.split() else ""
+    return bool(name) and entry.startswith(name) and (year is None or year.group() in entry)
 
 
 def _keys(*runs: Runs | None) -> tuple[str, ...]:

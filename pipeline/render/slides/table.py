@@ -7,9 +7,11 @@ repeating the header.
 
 from __future__ import annotations
 
+import math
+
 from pipeline.model import Column, EvidenceTable, Runs
 from pipeline.render.slides.layout import (CELL_MARGIN_X, CELL_MARGIN_Y, FIT_GUARD, Box, Frame, TableBlock,
-                                          fill_pages)
+                                          even_chunks, fill_pages)
 from pipeline.render.slides.metrics import line_count
 from pipeline.render.slides.text import Para, Span, spans, strip_spans
 
@@ -18,8 +20,10 @@ WEIGHTS = {"condition": 1.1, "study": 1.35, "design": 1.35, "participants": 1.15
 
 
 def table_blocks(frame: Frame, table: EvidenceTable, columns: tuple[Column, ...],
-                 not_stated: str) -> list[TableBlock]:
-    """The table's decided columns as one TableBlock per slide, at the largest size that needs the fewest slides."""
+                 not_stated: str, area: Box | None = None) -> list[TableBlock]:
+    """The table's decided columns as one TableBlock per slide (in `area`, else the body), at the largest size
+    that needs the fewest slides."""
+    frame = _Area(frame, area or frame.body)
     header = tuple((Span(c.label, bold=True),) for c in columns)
     rows = [tuple(_cell(getattr(s, c.field), not_stated) for c in columns) for s in table.studies]
     widths = _best_widths(frame, [WEIGHTS.get(c.field, 1.0) for c in columns], header, rows)
@@ -34,6 +38,16 @@ def table_blocks(frame: Frame, table: EvidenceTable, columns: tuple[Column, ...]
     fewest = min(len(p) for p in plans.values() if p is not None)
     size = next(s for s in sizes if plans[s] is not None and len(plans[s]) == fewest)
     return plans[size]
+
+
+class _Area:
+    """The frame with `body` standing for the area the table may take."""
+
+    def __init__(self, frame: Frame, body: Box):
+        self._frame, self.body = frame, body
+
+    def __getattr__(self, name: str):
+        return getattr(self._frame, name)
 
 
 def _sizes(frame: Frame) -> list[float]:
@@ -55,7 +69,34 @@ def _best_widths(frame: Frame, weights: list[float], header: tuple, rows: list[t
     """Column widths from fixed weights or from how much text each column holds: whichever is shorter."""
     size = frame.design.size("table")
     choices = [_widths(frame.body.w, weights), _widths(frame.body.w, _content_weights(frame, header, rows))]
+    least = _least_widths(frame, header, rows, size)
+    choices = [_widened(w, least) for w in choices]
     return min(choices, key=lambda w: sum(_row_height(frame, r, w, size) for r in (header, *rows)))
+
+
+def _least_widths(frame: Frame, header: tuple, rows: list[tuple], size: float) -> list[float]:
+    """Each column's longest word (its header's in bold) and the cell margins: no word is broken mid-way."""
+    family = frame.design.body.family
+    least = []
+    for i in range(len(header)):
+        words = [(w, False) for row in rows for s in row[i] for w in s.text.split()]
+        words += [(w, True) for s in header[i] for w in s.text.split()]
+        least.append(max((family.width(w, size, bold=b) for w, b in words), default=0) + 2 * CELL_MARGIN_X + 1)
+    return least
+
+
+def _widened(widths: list[float], least: list[float]) -> list[float]:
+    """`widths` with each column at least its `least`, the room taken from the columns that can spare it."""
+    widths = list(widths)
+    for i, need in enumerate(least):
+        for _ in range(len(widths)):  # each pass takes from the column with the most to spare
+            spare = max(range(len(widths)), key=lambda j: widths[j] - least[j])
+            give = math.ceil(min(need - widths[i], widths[spare] - least[spare]))
+            if widths[i] >= need or spare == i or give <= 0:
+                break
+            widths[spare] -= give
+            widths[i] += give
+    return widths
 
 
 def _content_weights(frame: Frame, header: tuple, rows: list[tuple]) -> list[float]:
@@ -97,9 +138,21 @@ def _pages(frame: Frame, header: tuple, rows: list[tuple], widths: list[float],
     if max(heights) > available:
         return None
     blocks = []
-    for page in fill_pages(heights, available):
+    for page in _even_pages(heights, available):
         page_heights = (head_h, *(heights[i] for i in page))
         box = Box(frame.body.x, frame.body.y, frame.body.w, sum(page_heights))
         blocks.append(TableBlock(box, tuple(widths), (header, *(rows[i] for i in page)), page_heights,
                                  size, frame.design.line_spacing, tuple(page)))
     return blocks
+
+
+def _even_pages(heights: list[float], available: float) -> list[list[int]]:
+    """As few pages as greedy packing needs, with their rows shared out evenly when they still fit.
+
+    3 rows and 1 would strand a row on a slide of its own; 2 and 2 read as one table.
+    """
+    pages = fill_pages(heights, available)
+    rows = list(range(len(heights)))
+    even = even_chunks(rows, len(pages))
+    fits = all(sum(heights[i] for i in page) <= available for page in even)
+    return even if fits else pages

@@ -12,7 +12,11 @@ from pipeline.model import Runs
 from pipeline.visitor import InlineVisitor
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[^\S\u00a0]+")  # whitespace runs, but a no-break space stays what it is
+NBSP = "\u00a0"
+CITE_GAP = "\u2060"  # marks where a dropped citation was, until the gap is closed
+_EMPTY_BRACKETS = re.compile("[ ]?[(\\[]\u2060+[)\\]]")
+_BEFORE_PUNCT = re.compile("[ ]*\u2060+[ ]*([.,;:!?)])")
 
 
 def clean(text: str) -> str:
@@ -58,10 +62,12 @@ class Para:
 class SlideSpans(InlineVisitor[tuple[Span, ...]]):
     """Inline runs as styled spans: emphasis italic, strong bold, superscript raised, links and citations as text."""
 
-    def __init__(self, bold: bool = False, italic: bool = False, superscript: bool = False):
+    def __init__(self, bold: bool = False, italic: bool = False, superscript: bool = False,
+                 drop_cites: bool = False):
         self.bold = bold
         self.italic = italic
         self.superscript = superscript
+        self.drop_cites = drop_cites  # parenthetical citations left out (the slide's foot line names them)
 
     def combine(self, parts: list[tuple[Span, ...]]) -> tuple[Span, ...]:
         return _merged([span for part in parts for span in part])
@@ -70,16 +76,19 @@ class SlideSpans(InlineVisitor[tuple[Span, ...]]):
         return (Span(clean(node.text), self.bold, self.italic, self.superscript),)
 
     def visit_emph(self, node) -> tuple[Span, ...]:
-        return SlideSpans(self.bold, True, self.superscript).visit_children(node)
+        return SlideSpans(self.bold, True, self.superscript, self.drop_cites).visit_children(node)
 
     def visit_strong(self, node) -> tuple[Span, ...]:
-        return SlideSpans(True, self.italic, self.superscript).visit_children(node)
+        return SlideSpans(True, self.italic, self.superscript, self.drop_cites).visit_children(node)
 
     def visit_sup(self, node) -> tuple[Span, ...]:
-        return SlideSpans(self.bold, self.italic, True).visit_children(node)
+        return SlideSpans(self.bold, self.italic, True, self.drop_cites).visit_children(node)
 
     def visit_cite(self, node) -> tuple[Span, ...]:
-        return self.visit(node.runs)
+        if self.drop_cites and node.mode == "parenthetical":
+            return (Span(CITE_GAP),)
+        found = self.visit(node.runs)  # a narrative citation is part of the sentence: kept, never broken
+        return tuple(replace(s, text=unbreakable(s.text)) for s in found) if self.drop_cites else found
 
     visit_link = visit_reflink = InlineVisitor.visit_children
 
@@ -87,6 +96,24 @@ class SlideSpans(InlineVisitor[tuple[Span, ...]]):
 def spans(runs: Runs | None, bold: bool = False, italic: bool = False) -> tuple[Span, ...]:
     """Inline runs as styled spans (see `SlideSpans`)."""
     return SlideSpans(bold, italic).visit(runs)
+
+
+def spans_without_cites(runs: Runs | None) -> tuple[Span, ...]:
+    """Inline runs as styled spans with their parenthetical citations taken out, and the gap they leave closed."""
+    found = SlideSpans(drop_cites=True).visit(runs)
+    return tuple(s for s in (replace(s, text=_closed(s.text)) for s in found) if s.text)
+
+
+def unbreakable(text: str) -> str:
+    """`text` with no-break spaces: a citation is never broken over two lines."""
+    return text.replace(" ", NBSP)
+
+
+def _closed(text: str) -> str:
+    """The text around a dropped citation: no space before punctuation, no empty brackets."""
+    text = _EMPTY_BRACKETS.sub("", text)
+    text = _BEFORE_PUNCT.sub(r"\1", text)
+    return text.replace(CITE_GAP, "")
 
 
 def _merged(found: list[Span]) -> tuple[Span, ...]:
