@@ -15,6 +15,8 @@ from pipeline.render.slides.layout import (CELL_MARGIN_X, CELL_MARGIN_Y, FIT_GUA
 from pipeline.render.slides.metrics import line_count
 from pipeline.render.slides.text import Para, Span, spans, strip_spans
 
+WORD_SLACK = 1.1  # viewers set a bold header word a little wider than measured: room so it never breaks
+
 # relative width of each column, by the Study field it shows: the finding needs the most room
 WEIGHTS = {"condition": 1.1, "study": 1.35, "design": 1.35, "participants": 1.15, "duration": 0.95, "finding": 2.4}
 
@@ -81,7 +83,8 @@ def _least_widths(frame: Frame, header: tuple, rows: list[tuple], size: float) -
     for i in range(len(header)):
         words = [(w, False) for row in rows for s in row[i] for w in s.text.split()]
         words += [(w, True) for s in header[i] for w in s.text.split()]
-        least.append(max((family.width(w, size, bold=b) for w, b in words), default=0) + 2 * CELL_MARGIN_X + 1)
+        longest = max((family.width(w, size, bold=b) for w, b in words), default=0)
+        least.append(longest * WORD_SLACK + 2 * CELL_MARGIN_X + 2)
     return least
 
 
