@@ -266,7 +266,8 @@ def test_dates_and_titles_read_the_same_everywhere(built):
     assert date in cover
     handout = _pdf_text(files["handout.pdf"])
     assert date in handout
-    assert f"({date})." in files["summary.md"].decode() and f"({date})." in files["summary.html"].decode()
+    assert f"Up to date as of {date}." in files["summary.md"].decode()
+    assert f">{date}</time>" in files["summary.html"].decode()
     line = document.decided.title_line
     assert f"<title>{line}</title>" in html
     assert line in " ".join(_slides(files["slides.pptx"])[-1][1])  # the closing slide
