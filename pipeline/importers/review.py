@@ -19,9 +19,6 @@ from pipeline.importers.references import Entry
 if TYPE_CHECKING:
     from pipeline.importers import Counts
 
-_RESERVED = frozenset({"abstract", "abstract-heading", "evidence", "evidence-heading", "key-messages",
-                       "key-points-heading", "main", "references", "references-heading", "toc-heading",
-                       "words-to-know"})
 PLACEHOLDER_AUTHOR = "Author's name"
 PLACEHOLDER_ABSTRACT = "The article has no abstract yet: write it here."
 
@@ -135,12 +132,12 @@ def _block(block: Para | Figure, linker: _Linker, path: tuple, draft: Draft) -> 
 
 
 def _slug(title: str) -> str:
-    """The loader's default id rule ("LDN Therapy and PTSD" → "ldn-therapy-and-ptsd"), kept clear of the ids
-    the outputs use for their own parts (the loader's RESERVED_IDS and prefixes)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-    if not slug[:1].isalpha() or slug in _RESERVED or slug.startswith(("ref-", "figure-", "lay-")):
-        return f"section-{slug}"
-    return slug
+    """The loader's default id ("LDN Therapy and PTSD" → "ldn-therapy-and-ptsd"), kept clear of the ids
+    the outputs use for their own parts (the loader's reserved ids)."""
+    from pipeline.loader import reserved, slugify  # the one rule for both; imported late: the loader is heavy
+
+    slug = slugify(title)
+    return f"section-{slug}" if reserved(slug) else slug
 
 
 def _unique(slug: str, taken: set[str]) -> str:
