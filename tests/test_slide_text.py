@@ -47,6 +47,21 @@ def test_line_count_wraps_at_words_and_breaks_long_words():
     assert line_count(Para((Span(f"{word} {word}"),), indent=30), FAMILY, 20, width * 2.5) == 2
 
 
+def test_a_hyphenated_word_breaks_after_its_hyphen_and_a_citation_not_at_all():
+    """As PowerPoint and LibreOffice wrap: "treatment-|resistant", but a citation's no-break spaces hold it whole."""
+    from pipeline.render.slides.metrics import longest_word
+    from pipeline.render.slides.text import spans_with_whole_cites
+
+    half = FAMILY.width("treatment-", 20) + 1
+    assert line_count(Para((Span("treatment-resistant"),)), FAMILY, 20, half) == 2
+    assert longest_word(Para((Span("a treatment-resistant case"),)), FAMILY, 20) == FAMILY.width("treatment-", 20)
+    cite = Cite((), "narrative", None, (Text("Smith-Jones et al. (2020)"),))
+    cell = spans_with_whole_cites((Text("As "), cite, Text(" found")))
+    assert cell == (Span("As Smith-Jones\u00a0et\u00a0al.\u00a0(2020) found"),)  # the spaces around it still break
+    assert longest_word(Para(cell), FAMILY, 20) == FAMILY.width("Smith-Jones\u00a0et\u00a0al.\u00a0(2020)", 20)
+    assert FAMILY.width("et\u00a0al.", 20) == FAMILY.width("et al.", 20)  # Carlito has no no-break space: drawn as one
+
+
 def test_fitting_size_shrinks_but_never_below_the_minimum():
     para = [Para((Span("a few words that need two lines at the large size"),))]
     width = FAMILY.width("a few words that need two", 28)

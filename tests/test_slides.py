@@ -21,7 +21,7 @@ from pipeline.themes import Theme, load_theme
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TALK = FIXTURES / "slides-talk"
 MAX_BULLETS = 6
-SLIDE_COUNT = 18  # of the slides-talk deck
+SLIDE_COUNT = 19  # of the slides-talk deck (its table on three slides: each citation whole in its column)
 
 
 def build(review: Path, theme: str | None = None) -> tuple[object, bytes]:
@@ -139,7 +139,7 @@ def test_evidence_table_is_native_with_every_cell(talk):
     rows = [[c.text for c in row.cells] for table in tables for row in list(table.rows)[1:]]
     assert len(rows) == len(document.evidence.studies)
     first = document.evidence.studies[0]
-    assert rows[0] == [plain_text(first.condition), "Mischoulon et al. (2021)", "Pilot study",
+    assert rows[0] == [plain_text(first.condition), "Mischoulon\u00a0et\u00a0al.\u00a0(2021)", "Pilot study",
                        plain_text(first.participants), "8 weeks", plain_text(first.finding)]
     assert rows[2][3] == "not stated"
 
@@ -481,6 +481,38 @@ def _cites(document):
     runs = [p.runs for p in document.key_points]
     runs += [p.runs for s in document.sections for p in (*s.key_points, *s.paragraphs)]
     return [c for r in runs for c in citations(r)]
+
+
+def _table_citations(document) -> set[str]:
+    """Each citation of the evidence table's cells, as a slide must show it: whole, its spaces no-break."""
+    from pipeline.model import citations
+    from pipeline.render.slides.text import unbreakable
+    cells = [getattr(s, c.field) for s in document.evidence.studies for c in document.decided.evidence_columns]
+    return {unbreakable(" ".join(plain_text(c.runs).split())) for cell in cells for c in citations(cell)}
+
+
+def test_every_table_citation_is_one_unbreakable_run_in_a_column_wide_enough(shown):
+    """A viewer breaks a no-break word that its column cannot hold mid-word: the column makes room for it."""
+    from pipeline.render.slides.design import load_design
+    from pipeline.render.slides.layout import CELL_MARGIN_X
+    from pipeline.render.slides.table import WORD_SLACK
+
+    document, pres = shown
+    family = load_design(load_theme(document.theme)).body.family
+    cited, found = _table_citations(document), set()
+    tables = [s.table for slide in pres.slides for s in slide.shapes if s.has_table]
+    for table in tables:
+        for row in list(table.rows)[1:]:
+            for cell, column in zip(row.cells, table.columns):
+                runs = [r for p in cell.text_frame.paragraphs for r in p.runs]
+                for cite in (c for c in cited if c.replace("\u00a0", " ") in cell.text.replace("\u00a0", " ")):
+                    run = next((r for r in runs if cite in r.text), None)
+                    assert run is not None, (cite, [r.text for r in runs])  # one run, its spaces no-break
+                    needs = family.width(cite, run.font.size.pt, bool(run.font.bold), bool(run.font.italic))
+                    room = Emu(column.width).pt - 2 * CELL_MARGIN_X
+                    assert room >= needs * WORD_SLACK, (cite, room, needs)
+                    found.add(cite)
+    assert tables and found == cited
 
 
 def test_the_outline_is_one_slide_and_the_conclusion_is_said_once(shown):

@@ -180,3 +180,18 @@ def test_measured_fonts_are_the_fonts_drawn(rendered, name, family):
     _, pdf = _deck(rendered, name)
     fonts = {c["fontname"].split("+")[-1].split("-")[0] for page in pdf.pages for c in page.chars}
     assert fonts == {family}
+
+
+@pytest.mark.parametrize("name", DECKS)
+def test_no_table_citation_is_broken_over_two_lines(rendered, name):
+    """Each citation of an evidence-table cell is on one line of the page LibreOffice draws."""
+    pres, pdf = _deck(rendered, name)
+    checked = 0
+    for number, (slide, page) in enumerate(zip(pres.slides, pdf.pages), 1):
+        cells = [c.text for s in slide.shapes if s.has_table for row in list(s.table.rows)[1:] for c in row.cells]
+        cites = {" ".join(unicodedata.normalize("NFKC", c).split()) for c in cells if "\u00a0" in c}
+        lines = [" ".join(unicodedata.normalize("NFKC", line["text"]).split()) for line in page.extract_text_lines()]
+        for cite in cites:
+            assert any(cite in line for line in lines), f"slide {number}: {cite!r} is broken over lines"
+            checked += 1
+    assert checked

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from fontTools.ttLib import TTFont
 
-from pipeline.render.slides.text import Para, Span
+from pipeline.render.slides.text import NBSP, Para, Span
 
 WIDTH_SLACK = 1.04  # measured widths are inflated by this much: rounding and shaping differences
 # fontTools warns that the bundled fonts' creation dates look odd; nothing to act on
@@ -46,11 +46,15 @@ class FontFile:
         return self.advances[glyph][0] / self.units if glyph in self.advances else 1.0
 
     def em_width(self, text: str) -> float:
-        """Width of `text` in ems; a character the font lacks (drawn from a fallback font) counts as 1 em."""
+        """Width of `text` in ems; a character the font lacks (drawn from a fallback font) counts as 1 em.
+
+        A no-break space the font lacks (Carlito maps none) is drawn as a space: it is measured as one.
+        """
         total = 0.0
         for char in text:
             if char not in self.cache:
-                self.cache[char] = self._advance_of(char) if ord(char) in self.cmap else 1.0
+                known = char if ord(char) in self.cmap or char != NBSP else " "
+                self.cache[char] = self._advance_of(known) if ord(known) in self.cmap else 1.0
             total += self.cache[char]
         return total
 
@@ -103,6 +107,10 @@ class TextStyle:
         return self.space_before * size / design_size  # the space shrinks with the text
 
 
+# where PowerPoint and LibreOffice may break a word: after a hyphen between letters ("treatment-|resistant")
+_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_][-\u2010])(?=[^\W\d_])")
+
+
 def _words(para: Para) -> list[list[Span]]:
     """The paragraph as words, each a list of styled pieces (a word may change style midway)."""
     words: list[list[Span]] = [[]]
@@ -113,6 +121,25 @@ def _words(para: Para) -> list[list[Span]]:
             elif piece:
                 words[-1].append(replace(span, text=piece))
     return [w for w in words if w]
+
+
+def _parts(word: list[Span]) -> list[list[Span]]:
+    """A word as the pieces a viewer may break it into; a citation (its spaces no-break) is kept whole.
+
+    The table gives a citation's column its whole width, so no viewer breaks it even at a hyphen.
+    """
+    if any(NBSP in s.text for s in word):
+        return [word]
+    parts: list[list[Span]] = [[]]
+    for span in word:
+        for i, piece in enumerate(_HYPHEN_BREAK.split(span.text)):
+            parts += [[]] if i else []
+            parts[-1] += [replace(span, text=piece)] if piece else []
+    return [p for p in parts if p]
+
+
+def _width(pieces: list[Span], family: FontFamily, size: float) -> float:
+    return sum(family.width(p.text, size, p.bold, p.italic) for p in pieces)
 
 
 class _Wrap(NamedTuple):
@@ -133,6 +160,15 @@ class _Wrap(NamedTuple):
         extra = max(0, math.ceil(word_width / available) - 1)  # a word wider than the line breaks
         return _Wrap(available, rest, space, lines + extra, word_width - extra * available)
 
+    def add_word(self, parts: list[float]) -> _Wrap:
+        """The state after a word of pieces `parts` wide, which may break between them (after a hyphen)."""
+        state = self.add(parts[0])
+        for width in parts[1:]:
+            available, rest, space, lines, used = state
+            state = _Wrap(available, rest, space, lines, used + width) if used + width <= available \
+                else _Wrap(rest, rest, space, lines + 1).add(width)
+        return state
+
     def height(self, style: TextStyle, size: float) -> float:
         return self.lines * style.line_height(size)
 
@@ -148,8 +184,14 @@ def line_count(para: Para, family: FontFamily, size: float, width: float) -> int
     """How many lines `para` takes in a box `width` points wide (insets already taken off)."""
     state = _wrap(para, family, size, width)
     for word in _words(para):
-        state = state.add(sum(family.width(p.text, size, p.bold, p.italic) for p in word))
+        state = state.add_word([_width(part, family, size) for part in _parts(word)])
     return state.lines
+
+
+def longest_word(para: Para, family: FontFamily, size: float) -> float:
+    """Width in points of the widest piece of `para` a line can hold: a word, the part of a hyphenated word up to
+    its hyphen, or a whole citation (its words joined by no-break spaces)."""
+    return max((_width(part, family, size) for word in _words(para) for part in _parts(word)), default=0.0)
 
 
 def text_height(paras: list[Para], style: TextStyle, size: float, width: float, design_size: float) -> float:

@@ -12,10 +12,11 @@ import math
 from pipeline.model import Column, EvidenceTable, Runs
 from pipeline.render.slides.layout import (CELL_MARGIN_X, CELL_MARGIN_Y, FIT_GUARD, Box, Frame, TableBlock,
                                           even_chunks, fill_pages)
-from pipeline.render.slides.metrics import line_count
-from pipeline.render.slides.text import Para, Span, spans, strip_spans
+from pipeline.render.slides.metrics import line_count, longest_word
+from pipeline.render.slides.text import Para, Span, spans_with_whole_cites, strip_spans
 
-WORD_SLACK = 1.1  # viewers set a bold header word a little wider than measured: room so it never breaks
+# viewers set a bold header word or a whole citation a little wider than measured: room so it never breaks
+WORD_SLACK = 1.1
 
 # relative width of each column, by the Study field it shows: the finding needs the most room
 WEIGHTS = {"condition": 1.1, "study": 1.35, "design": 1.35, "participants": 1.15, "duration": 0.95, "finding": 2.4}
@@ -58,7 +59,8 @@ def _sizes(frame: Frame) -> list[float]:
 
 
 def _cell(runs: Runs | None, not_stated: str) -> tuple[Span, ...]:
-    return strip_spans(spans(runs)) or (Span(not_stated, italic=True),)
+    """A cell's text, each citation in it whole ("Mischoulon et al. (2021)" is one word to wrapping)."""
+    return strip_spans(spans_with_whole_cites(runs)) or (Span(not_stated, italic=True),)
 
 
 def _widths(total: float, weights: list[float]) -> list[float]:
@@ -77,29 +79,38 @@ def _best_widths(frame: Frame, weights: list[float], header: tuple, rows: list[t
 
 
 def _least_widths(frame: Frame, header: tuple, rows: list[tuple], size: float) -> list[float]:
-    """Each column's longest word (its header's in bold) and the cell margins: no word is broken mid-way."""
-    family = frame.design.body.family
-    least = []
-    for i in range(len(header)):
-        words = [(w, False) for row in rows for s in row[i] for w in s.text.split()]
-        words += [(w, True) for s in header[i] for w in s.text.split()]
-        longest = max((family.width(w, size, bold=b) for w, b in words), default=0)
-        least.append(longest * WORD_SLACK + 2 * CELL_MARGIN_X + 2)
-    return least
+    """Each column's longest word or whole citation (the header's in bold) and the cell margins, with room.
+
+    No word and no citation is broken mid-way: a viewer breaks inside a word that does not fit its column.
+    """
+    return [_longest(frame, [header[i], *(row[i] for row in rows)], size) * WORD_SLACK + 2 * CELL_MARGIN_X + 2
+            for i in range(len(header))]
+
+
+def _longest(frame: Frame, cells: list[tuple[Span, ...]], size: float) -> float:
+    """The width of the widest unbreakable word of `cells` at `size`, in its own style."""
+    return max((longest_word(Para(c), frame.design.body.family, size) for c in cells), default=0.0)
 
 
 def _widened(widths: list[float], least: list[float]) -> list[float]:
-    """`widths` with each column at least its `least`, the room taken from the columns that can spare it."""
-    widths = list(widths)
-    for i, need in enumerate(least):
-        for _ in range(len(widths)):  # each pass takes from the column with the most to spare
-            spare = max(range(len(widths)), key=lambda j: widths[j] - least[j])
-            give = math.ceil(min(need - widths[i], widths[spare] - least[spare]))
-            if widths[i] >= need or spare == i or give <= 0:
-                break
-            widths[spare] -= give
-            widths[i] += give
-    return widths
+    """`widths` with each column at least its `least`; the other columns share what is left as they shared it.
+
+    Taking the room from the widest column alone left the finding, the column with the most text,
+    the narrowest on the slide once the study column had room for its longest citation.
+    """
+    total, fixed = sum(widths), {}
+    while True:
+        free = [i for i in range(len(widths)) if i not in fixed]
+        scale = (total - sum(fixed.values())) / sum(widths[i] for i in free)
+        short = {i: least[i] for i in free if widths[i] * scale < least[i]}
+        if not short or len(short) == len(free):  # all short: the table is too narrow for its words
+            break
+        fixed |= short
+    found = [fixed.get(i, widths[i] * scale) for i in range(len(widths))]
+    found = [math.ceil(w * 10) / 10 if i in fixed else round(w, 1) for i, w in enumerate(found)]
+    widest = max(free, key=lambda i: found[i])  # rounding's remainder goes where a point matters least
+    found[widest] = round(found[widest] + total - sum(found), 1)
+    return found
 
 
 def _content_weights(frame: Frame, header: tuple, rows: list[tuple]) -> list[float]:
@@ -109,8 +120,7 @@ def _content_weights(frame: Frame, header: tuple, rows: list[tuple]) -> list[flo
     for i in range(len(header)):
         texts = ["".join(s.text for s in row[i]) for row in rows]
         average = sum(family.width(t, 1) for t in texts) / len(texts)
-        longest = max(family.width(w, 1, bold=True) for t in (*texts, header[i][0].text) for w in t.split())
-        weights.append(max(average, 2.2 * longest))
+        weights.append(max(average, 2.2 * _longest(frame, [header[i], *(row[i] for row in rows)], 1)))
     return weights
 
 

@@ -63,11 +63,12 @@ class SlideSpans(InlineVisitor[tuple[Span, ...]]):
     """Inline runs as styled spans: emphasis italic, strong bold, superscript raised, links and citations as text."""
 
     def __init__(self, bold: bool = False, italic: bool = False, superscript: bool = False,
-                 drop_cites: bool = False):
+                 drop_cites: bool = False, whole_cites: bool = False):
         self.bold = bold
         self.italic = italic
         self.superscript = superscript
         self.drop_cites = drop_cites  # parenthetical citations left out (the slide's foot line names them)
+        self.whole_cites = whole_cites or drop_cites  # the citations kept are never broken over two lines
 
     def combine(self, parts: list[tuple[Span, ...]]) -> tuple[Span, ...]:
         return _merged([span for part in parts for span in part])
@@ -76,19 +77,25 @@ class SlideSpans(InlineVisitor[tuple[Span, ...]]):
         return (Span(clean(node.text), self.bold, self.italic, self.superscript),)
 
     def visit_emph(self, node) -> tuple[Span, ...]:
-        return SlideSpans(self.bold, True, self.superscript, self.drop_cites).visit_children(node)
+        return self._styled(italic=True).visit_children(node)
 
     def visit_strong(self, node) -> tuple[Span, ...]:
-        return SlideSpans(True, self.italic, self.superscript, self.drop_cites).visit_children(node)
+        return self._styled(bold=True).visit_children(node)
 
     def visit_sup(self, node) -> tuple[Span, ...]:
-        return SlideSpans(self.bold, self.italic, True, self.drop_cites).visit_children(node)
+        return self._styled(superscript=True).visit_children(node)
 
     def visit_cite(self, node) -> tuple[Span, ...]:
         if self.drop_cites and node.mode == "parenthetical":
             return (Span(CITE_GAP),)
-        found = self.visit(node.runs)  # a narrative citation is part of the sentence: kept, never broken
-        return tuple(replace(s, text=unbreakable(s.text)) for s in found) if self.drop_cites else found
+        found = self.visit(node.runs)  # a narrative citation is part of the sentence: kept
+        return unbreakable_spans(found) if self.whole_cites else found
+
+    def _styled(self, **style: bool) -> SlideSpans:
+        """A visitor for the children of a styled node: this one's settings with `style` added."""
+        settings = dict(bold=self.bold, italic=self.italic, superscript=self.superscript,
+                        drop_cites=self.drop_cites, whole_cites=self.whole_cites)
+        return SlideSpans(**(settings | style))
 
     visit_link = visit_reflink = InlineVisitor.visit_children
 
@@ -96,6 +103,11 @@ class SlideSpans(InlineVisitor[tuple[Span, ...]]):
 def spans(runs: Runs | None, bold: bool = False, italic: bool = False) -> tuple[Span, ...]:
     """Inline runs as styled spans (see `SlideSpans`)."""
     return SlideSpans(bold, italic).visit(runs)
+
+
+def spans_with_whole_cites(runs: Runs | None) -> tuple[Span, ...]:
+    """Inline runs as styled spans, each citation whole: its spaces no-break (a table cell's "Smith et al. (2020)")."""
+    return SlideSpans(whole_cites=True).visit(runs)
 
 
 def spans_without_cites(runs: Runs | None) -> tuple[Span, ...]:
@@ -107,6 +119,19 @@ def spans_without_cites(runs: Runs | None) -> tuple[Span, ...]:
 def unbreakable(text: str) -> str:
     """`text` with no-break spaces: a citation is never broken over two lines."""
     return text.replace(" ", NBSP)
+
+
+def unbreakable_spans(found: tuple[Span, ...]) -> tuple[Span, ...]:
+    """The spans of one citation with no-break spaces inside it; a space before or after it may still break."""
+    text = "".join(s.text for s in found)
+    first, end = len(text) - len(text.lstrip(" ")), len(text.rstrip(" "))
+    result, at = [], 0
+    for span in found:
+        inside = span.text[max(0, first - at):max(0, end - at)]
+        text = span.text[:max(0, first - at)] + unbreakable(inside) + span.text[max(0, end - at):]
+        result.append(replace(span, text=text))
+        at += len(span.text)
+    return tuple(result)
 
 
 def _closed(text: str) -> str:
