@@ -16,6 +16,7 @@ from pipeline.loader import load_review
 from pipeline.model import Text, plain_text
 from pipeline.render import Settings
 from pipeline.render.slides import render
+from pipeline.render.slides.outline import outline
 from pipeline.themes import Theme, load_theme
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -68,7 +69,8 @@ def test_slide_order(talk):
     slides = list(pres.slides)
     assert slides[0].shapes.title.text == document.title
     assert title(slides[1]) == "Outline" and title(slides[2]) != "Outline (cont.)"  # one slide, two columns
-    assert bullets(slides[1]) == [s.title for s in document.sections]
+    # the conclusion is the take-home slide: the outline names the slide the talk shows
+    assert bullets(slides[1]) == [s.title for s in document.sections[:-1]] + ["Take-home messages"]
     titles = [title(s) for s in slides]
     # the conclusion says what the take-home messages say: one slide for both, at the end
     assert document.sections[-1].title == "Conclusion" and "Conclusion" not in titles
@@ -334,7 +336,8 @@ def test_bundled_review_deck(theme):
         assert sum(len(sh.table.rows) - 1 for s in slides for sh in s.shapes if sh.has_table) == \
             len(document.evidence.studies)
     text = " ".join(shape(s, "References").text_frame.text for s in slides if shape(s, "References"))
-    assert all(plain_text(r.runs) in text for r in document.bibliography.references)
+    cited = {k for s in outline(document).slides if s.kind != "references" for k in s.sources}
+    assert all((plain_text(r.runs) in text) == (r.key in cited) for r in document.bibliography.references)
     assert build(BUNDLED, theme)[1] == data
 
 
@@ -476,6 +479,22 @@ def test_citations_only_whole_in_the_foot_line_never_in_bullets(shown):
                 assert piece == "…" or (" " not in piece and piece.replace("\u00a0", " ") in pieces), piece
 
 
+def test_the_reference_slides_list_only_the_works_the_deck_cites(shown):
+    """A work listed only by `nocite` is in the article's list, not the talk's (nor the handout's)."""
+    from pipeline.render.handout import cited_references
+
+    document, pres = shown
+    text = " ".join(shape(s, "References").text_frame.text for s in pres.slides if shape(s, "References"))
+    cited = {k for s in outline(document).slides if s.kind != "references" for k in s.sources}
+    listed = [r for r in document.bibliography.references if plain_text(r.runs)[:60] in text]
+    assert [r.key for r in listed] == [r.key for r in document.bibliography.references if r.key in cited]
+    assert len(listed) < len(document.bibliography.references)  # both reviews list works with nocite
+    handout = cited_references(document, outline(document).take_home)
+    assert {r.key for r in handout} <= {r.key for r in listed}  # the handout cites fewer, never others
+    notes = [s.notes_slide.notes_text_frame.text for s in pres.slides if shape(s, "References")]
+    assert notes[-1].endswith(f"of {len(listed)}, in the article's citation style.")
+
+
 def _cites(document):
     from pipeline.model import citations
     runs = [p.runs for p in document.key_points]
@@ -519,10 +538,17 @@ def test_the_outline_is_one_slide_and_the_conclusion_is_said_once(shown):
     document, pres = shown
     titles = [title(s) for s in pres.slides]
     assert titles.count("Outline") == 1 and "Outline (cont.)" not in titles
-    outline = pres.slides[titles.index("Outline")]
-    assert bullets(outline) == [s.title for s in document.sections]
     assert titles.count("Take-home messages") == 1
     assert not any(t.startswith("Conclusion") for t in titles)
+
+
+def test_the_outline_lists_exactly_the_parts_the_talk_shows_as_their_slides_title_them(shown):
+    document, pres = shown
+    titles = [title(s).removesuffix(" (cont.)") for s in pres.slides]
+    sections = {s.title for s in document.sections}
+    shown_parts = [t for t in dict.fromkeys(titles) if t in sections] + ["Take-home messages"]
+    listed = bullets(pres.slides[titles.index("Outline")])
+    assert listed == shown_parts and "Conclusion" not in listed  # the bundled conclusion is the take-home slide
 
 
 def test_short_content_is_balanced_in_the_frame(shown):

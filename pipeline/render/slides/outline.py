@@ -18,8 +18,8 @@ from typing import Union
 from pipeline.chart_model import EvidenceChart
 from pipeline.diagnostics import Diagnostic
 from pipeline.limits import SLIDE_TEXT_CHARS
-from pipeline.model import (Cite, Column, Document, EvidenceTable, Figure, Paragraph, Runs, Section, Study,
-                            citations, plain_text)
+from pipeline.model import (Cite, Column, Document, EvidenceTable, Figure, Paragraph, Reference, Runs, Section,
+                            Study, citations, plain_text)
 from pipeline.render.slides.text import Para, Span, cap_spans, clean, spans, spans_without_cites, strip_spans, unbreakable
 from pipeline.sentences import first_sentence
 from pipeline.transforms import join_names
@@ -92,10 +92,7 @@ class TalkOutline:
 
 def outline(document: Document) -> TalkOutline:
     """Every slide of the talk, in order: what it says, its notes and its sources."""
-    slides = [_cover(document)]
-    titles = "; ".join(s.title for s in document.sections)
-    slides.append(OutlineSlide("outline", "Outline", tuple(s.title for s in document.sections),
-                               notes=(f"The talk follows the review: {titles}.",)))
+    slides: list[OutlineSlide] = []
     merged = _merged_conclusion(document)
     for section in document.sections:
         if section is not merged:
@@ -111,9 +108,20 @@ def outline(document: Document) -> TalkOutline:
                                sources=_keys(*runs, *(p.runs for p in merged.paragraphs) if merged else ()),
                                item_sources=tuple(_keys(i) if not isinstance(i, str) else () for i in take_home),
                                section=merged.id if merged else ""))
-    slides += _references(document)
-    slides.append(_closing(document))
+    slides = [_cover(document), _outline(slides), *slides, *_references(document, slides), _closing(document)]
     return TalkOutline(tuple(slides), document.short_title, _cited(document))
+
+
+def _outline(slides: list[OutlineSlide]) -> OutlineSlide:
+    """The parts of the talk as its slides title them: each section shown, then the take-home messages.
+
+    A section merged into the take-home slide is not listed under its own title: the talk never shows it.
+    """
+    parts = dict.fromkeys(s.title for s in slides if s.section and s.kind in ("section", "figure"))
+    parts |= dict.fromkeys(s.title for s in slides if s.kind == "take-home")
+    titles = tuple(parts)
+    notes = f"The talk follows the review: {'; '.join(titles)}."
+    return OutlineSlide("outline", "Outline", titles, notes=(notes,))
 
 
 def _merged_conclusion(document: Document) -> Section | None:
@@ -231,12 +239,19 @@ def _take_home(document: Document) -> list[Item]:
     return [p.runs for p in firsts[:6]] or [s.title for s in document.sections[:6]]
 
 
-def _references(document: Document) -> list[OutlineSlide]:
-    refs = document.bibliography.references
+def _references(document: Document, slides: list[OutlineSlide]) -> list[OutlineSlide]:
+    """The works the talk's slides cite, in the article's order and with its labels; works listed only by
+    `nocite` are left out (the handout decides the same way: `render.handout.cited_references`)."""
+    refs = cited_references(document, {key for slide in slides for key in slide.sources})
     if not refs:
         return []
     return [OutlineSlide("references", "References", tuple(r.runs for r in refs), tuple(r.label for r in refs),
                          (reference_notes(1, len(refs), len(refs)),), tuple(r.key for r in refs))]
+
+
+def cited_references(document: Document, keys: set[str]) -> tuple[Reference, ...]:
+    """The references of the works `keys` cite, in the article's order and numbering."""
+    return tuple(r for r in document.bibliography.references if r.key in keys)
 
 
 def reference_notes(first: int, last: int, total: int) -> str:
