@@ -234,6 +234,10 @@ class Bibliography:
     style: str
     references: tuple[Reference, ...]
 
+    def cited(self, keys: set[str]) -> tuple[Reference, ...]:
+        """The references of the works `keys` name, in the list's order and numbering (an output's own list)."""
+        return tuple(r for r in self.references if r.key in keys)
+
 
 @dataclass(frozen=True)
 class Document:

@@ -66,7 +66,7 @@ def cited_references(document: Document, key_messages: tuple[Item, ...]) -> tupl
     """The references of the works the handout's own text cites, in the article's order and numbering."""
     runs = [item for item in key_messages if not isinstance(item, str)] + _evidence_runs(document)
     keys = {item.key for piece in runs for cite in citations(piece) for item in cite.items}
-    return tuple(r for r in document.bibliography.references if r.key in keys)
+    return document.bibliography.cited(keys)
 
 
 def _evidence_runs(document: Document) -> list[Runs]:

@@ -18,7 +18,7 @@ from typing import Union
 from pipeline.chart_model import EvidenceChart
 from pipeline.diagnostics import Diagnostic
 from pipeline.limits import SLIDE_TEXT_CHARS
-from pipeline.model import (Cite, Column, Document, EvidenceTable, Figure, Paragraph, Reference, Runs, Section,
+from pipeline.model import (Cite, Column, Document, EvidenceTable, Figure, Paragraph, Runs, Section,
                             Study, citations, plain_text)
 from pipeline.render.slides.text import Para, Span, cap_spans, clean, spans, spans_without_cites, strip_spans, unbreakable
 from pipeline.sentences import first_sentence
@@ -241,17 +241,12 @@ def _take_home(document: Document) -> list[Item]:
 
 def _references(document: Document, slides: list[OutlineSlide]) -> list[OutlineSlide]:
     """The works the talk's slides cite, in the article's order and with its labels; works listed only by
-    `nocite` are left out (the handout decides the same way: `render.handout.cited_references`)."""
-    refs = cited_references(document, {key for slide in slides for key in slide.sources})
+    `nocite` are left out (as in the handout: `Bibliography.cited`)."""
+    refs = document.bibliography.cited({key for slide in slides for key in slide.sources})
     if not refs:
         return []
     return [OutlineSlide("references", "References", tuple(r.runs for r in refs), tuple(r.label for r in refs),
                          (reference_notes(1, len(refs), len(refs)),), tuple(r.key for r in refs))]
-
-
-def cited_references(document: Document, keys: set[str]) -> tuple[Reference, ...]:
-    """The references of the works `keys` cite, in the article's order and numbering."""
-    return tuple(r for r in document.bibliography.references if r.key in keys)
 
 
 def reference_notes(first: int, last: int, total: int) -> str:
