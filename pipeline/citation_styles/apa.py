@@ -8,7 +8,7 @@ from string import ascii_lowercase
 
 from pipeline.bibliography import BibEntry, Name, sort_key
 from pipeline.citation_styles.common import (set_members, end, eprint_class, MONTHS, Context, bare_doi, capitalise, date_parts, edition, en_dash,
-                                             et_al_short, full_title, is_corporate, join, link, month_number,
+                                             et_al_short, full_title, is_corporate, is_numeric, join, link, month_number,
                                              publisher, sentence, type_label, web_url)
 from pipeline.model import Cite, CiteItem, Emph, RefLink, Runs, Text, plain_text as plain
 
@@ -109,8 +109,8 @@ class Apa:
         return (Name(organization),) if organization else ()
 
     def _editor_role(self, entry: BibEntry, count: int) -> str:
-        if entry.get("editortype").lower() == "compiler":
-            return "Comps." if count > 1 else "Comp."
+        if entry.get("editortype").lower() == "compiler":  # APA 7 abbreviates no role but Ed. and Trans.
+            return "Compilers" if count > 1 else "Compiler"
         return "Eds." if count > 1 else "Ed."
 
     def _date(self, entry: BibEntry, context: Context) -> str:
@@ -127,7 +127,7 @@ class Apa:
             return parts[0]
         if len(parts) <= 20:
             return ", ".join(parts[:-1]) + ", & " + parts[-1]
-        return ", ".join(parts[:19]) + ", . . . " + parts[-1]
+        return ", ".join(parts[:19]) + ", \u2026 " + parts[-1]  # one ellipsis character: it cannot break apart
 
     def _name(self, name: Name) -> str:
         initials = " ".join(name.initials)
@@ -170,7 +170,8 @@ class Apa:
         if entry.type not in ("report", "techreport") or not entry.get("number"):
             return ""
         kind = " ".join(w[:1].upper() + w[1:] for w in type_label(entry).split())
-        return f"{kind} {entry.get('number')}" if kind else entry.get("number")
+        label = "No." if is_numeric(entry.get("number")) else ""  # APA 7 10.4: "(Report No. 123)"
+        return " ".join(filter(None, [kind, label, entry.get("number")]))
 
     def _people_note(self, entry: BibEntry) -> str:
         """Editors of an authored book and translators: "(B. Kuklick, Ed.; J. Strachey, Trans.)"."""

@@ -152,6 +152,13 @@ def type_label(entry: BibEntry) -> str:
     return THESIS_TYPES.get(value.lower(), value)
 
 
+def is_numeric(text: str) -> bool:
+    """CSL's test for a number worth a "No." label: digits with letter prefixes or suffixes, in lists or
+    ranges ("42", "NG193", "2-4"); an identifier such as "TR-2020-07" names itself and takes no label."""
+    parts = re.split(r"\s*[,&\-\u2013]\s*", text.strip())
+    return all(re.fullmatch(r"[A-Za-z]*\d+[A-Za-z]*", part) for part in parts)
+
+
 def publisher(entry: BibEntry) -> str:
     """Who published it: publisher, else institution or school, else organization."""
     return entry.get("publisher") or entry.get("institution") or entry.get("school") or entry.get("organization")
