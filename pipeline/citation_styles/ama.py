@@ -74,7 +74,8 @@ class Ama(Vancouver):
             return set_members(self, entry, context)
         names = entry.authors or entry.editors
         editors_only = not entry.authors and bool(entry.editors)
-        who = self.names(names) + ((", eds" if len(names) > 1 else ", ed") if editors_only else "")
+        role = "comp" if entry.get("editortype").lower() == "compiler" else "ed"  # AMA 11's abbreviations
+        who = self.names(names) + (f", {role}{'s' if len(names) > 1 else ''}" if editors_only else "")
         head = f"{sentence(who)} " if names else ""
         return join(head, self._body(entry), self._link(entry))
 
@@ -118,7 +119,7 @@ class Ama(Vancouver):
                  self._published(entry)]
         number = entry.get("number") if entry.type in ("report", "techreport") else ""
         if number:
-            extra.append(sentence(" ".join(filter(None, [capitalise(type_label(entry)), number]))))
+            extra.append(sentence(f"{capitalise(type_label(entry)) or 'Report'} {number}"))
         return " ".join(e for e in extra if e) + self._accessed(entry)
 
     def _chapter(self, entry: BibEntry) -> str:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pipeline.bibliography import BibEntry, Name
 from pipeline.citation_styles.common import (set_members, eprint_class, MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
-                                             edition, et_al_short, full_title, join, link, month_number,
+                                             edition, et_al_short, full_title, is_numeric, join, link, month_number,
                                              nlm_pages, publisher, ranges, sentence, type_label, web_url)
 from pipeline.model import Cite, CiteItem, RefLink, Runs, Text
+
+# Citing Medicine gives a PubMed or PubMed Central id as a note after the reference, not as a link.
+PUBMED_IDS = {"pubmed": "PubMed PMID", "pmid": "PubMed PMID", "pmcid": "PubMed Central PMCID",
+              "pmc": "PubMed Central PMCID"}
 
 
 class Vancouver:
@@ -69,7 +73,15 @@ class Vancouver:
         return ", ".join(parts)
 
     def _internet(self, entry: BibEntry) -> bool:
-        return bool(web_url(entry)) and not bare_doi(entry)
+        return bool(self._address(entry)) and not bare_doi(entry)
+
+    def _address(self, entry: BibEntry) -> str:
+        """The link printed: the url, else an eprint's link unless the eprint is a PubMed id (a note)."""
+        return entry.get("url").strip() if self._pubmed_id(entry) else web_url(entry)
+
+    def _pubmed_id(self, entry: BibEntry) -> str:
+        label = PUBMED_IDS.get(entry.get("eprinttype").lower().replace(" ", ""))
+        return f"{label}: {entry.get('eprint').strip()}" if label and entry.get("eprint") else ""
 
     def _title(self, entry: BibEntry) -> str:
         title = full_title(entry) or "[Untitled]"
@@ -121,23 +133,28 @@ class Vancouver:
         volume = f";{entry.get('volume')}{issue}" if entry.get("volume") else f";{issue}" if issue else ""
         pages = f":{nlm_pages(entry.get('pages'))}" if entry.get("pages") else ""
         if not entry.get("year"):
-            state = f" {capitalise(entry.get('pubstate'))}." if entry.get("pubstate") else ""
+            state = f" {self._status(entry)}." if entry.get("pubstate") else ""
             return f" {journal}{internet}.{state}"
         return f" {journal}{internet}. {date}{volume}{pages}."
+
+    def _status(self, entry: BibEntry) -> str:
+        """Citing Medicine writes an article in press as "Forthcoming"."""
+        state = entry.get("pubstate")
+        return "Forthcoming" if state == "in press" else capitalise(state)
 
     def _notes(self, entry: BibEntry) -> str:
         parts = []
         if entry.type in ("report", "techreport") and entry.get("number"):
-            parts.append(" ".join(filter(None, [capitalise(type_label(entry)), entry.get("number")])))
+            label = " no.:" if is_numeric(entry.get("number")) else ""  # "Report no.: 42", "Technical report TR-7"
+            parts.append(f"{capitalise(type_label(entry)) or 'Report'}{label} {entry.get('number')}")
         if entry.get("note"):
             parts.append(capitalise(entry.get("note")))
-        if entry.get("eprint") and entry.get("eprinttype").lower() in ("pmcid", "pmc") and entry.get("url"):
-            parts.append(f"PMCID: {entry.get('eprint')}")
         return "".join(f" {sentence(p)}" for p in parts)
 
     def _link(self, entry: BibEntry) -> Runs:
+        pubmed = f" {self._pubmed_id(entry)}." if self._pubmed_id(entry) else ""
         doi = bare_doi(entry)
         if doi:
-            return join(" doi:", link(f"https://doi.org/{doi}", doi))
-        url = web_url(entry)
-        return join(" Available from: ", link(url), eprint_class(entry)) if link(url) else ()
+            return join(" doi:", link(f"https://doi.org/{doi}", doi), "." if pubmed else "", pubmed)
+        url = self._address(entry)
+        return join(" Available from: ", link(url), eprint_class(entry), pubmed) if link(url) else join(pubmed)
