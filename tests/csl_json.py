@@ -5,7 +5,7 @@ any style runs (crossref and xdata inheritance, LaTeX made Unicode, title and su
 eprint made a link) is done once, by `pipeline.bibliography`, and both formatters start from it.
 Each biblatex field goes to the CSL variable that means the same thing (CSL 1.0.2, `csl-data.json`);
 the type mapping is Pandoc's own (its biblatex reader), so the two comparisons differ only in data.
-A field CSL has no variable for (`eprintclass`) is left out, and the difference is listed.
+A field CSL has no variable for is left out (`eprintclass`, which no style prints either).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.bibliography import BibEntry, Name
-from pipeline.citation_styles.common import (set_members, eprint_class, MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
+from pipeline.citation_styles.common import (set_members, MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
                                              edition, full_title, join, link, month_number, publisher, sentence,
                                              type_label, web_url)
 from pipeline.citation_styles.vancouver import Vancouver
@@ -156,7 +156,7 @@ class Ama(Vancouver):
         if doi:
             return join(" doi:", link(f"https://doi.org/{doi}", doi))
         url = web_url(entry)
-        return join(" ", link(url), eprint_class(entry)) if link(url) else ()
+        return join(" ", link(url)) if link(url) else ()
 
 
 def _pages(pages: str) -> str:

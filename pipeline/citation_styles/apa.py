@@ -7,7 +7,7 @@ from itertools import groupby
 from string import ascii_lowercase
 
 from pipeline.bibliography import BibEntry, Name, sort_key
-from pipeline.citation_styles.common import (set_members, end, eprint_class, MONTHS, Context, bare_doi, capitalise, date_parts, edition, en_dash,
+from pipeline.citation_styles.common import (set_members, end, prints_field, MONTHS, Context, bare_doi, capitalise, date_parts, edition, en_dash,
                                              et_al_short, full_title, is_corporate, is_numeric, join, link, month_number,
                                              publisher, sentence, type_label, web_url)
 from pipeline.model import Cite, CiteItem, Emph, RefLink, Runs, Text, plain_text as plain
@@ -84,6 +84,10 @@ class Apa:
         return (RefLink(item.key, (Text(f"{self._short_author(entry, 'and')} ({year})"),)),)
 
     # --- reference list ------------------------------------------------------------
+
+    def prints(self, entry: BibEntry, field: str) -> bool:
+        """Whether this style shows the field (`bibliography.check_entry` warns about any other)."""
+        return prints_field(self, entry, field)
 
     def label(self, entry: BibEntry, context: Context) -> str:
         return ""
@@ -248,7 +252,7 @@ class Apa:
         if accessed:
             y, m, d = accessed
             return join(f" Retrieved {MONTHS[m - 1]} {d}, {y}, from ", shown)
-        return join(" ", shown, eprint_class(entry))
+        return join(" ", shown)
 
     def _pages(self, entry: BibEntry) -> str:
         pages = en_dash(entry.get("pages"))

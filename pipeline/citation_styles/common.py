@@ -7,16 +7,21 @@ is each style's own business (apa.py, vancouver.py, ama.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from pipeline.bibliography import BibEntry, Name
-from pipeline.model import Link, Runs, Text
+from pipeline.bibliography import BibEntry, Name, field_name
+from pipeline.model import Link, Runs, Text, plain_text
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 EPRINT_URLS = {"arxiv": "https://arxiv.org/abs/{}", "pubmed": "https://www.ncbi.nlm.nih.gov/pubmed/{}",
                "pmcid": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}", "pmc": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}",
                "hdl": "https://hdl.handle.net/{}", "jstor": "https://www.jstor.org/stable/{}"}
+# Name fields kept apart from `BibEntry.fields`, by the attribute that holds them.
+PEOPLE = {"author": "authors", "editor": "editors", "translator": "translators", "bookauthor": "bookauthors"}
+# Fields whose text may show through another field (an institution as the group author); any other field
+# is printed only if the reference changes without it ("Oxford" in "Oxford University Press" is no location).
+SHOWN_THROUGH_OTHERS = {"publisher", "institution", "school", "organization", "type"}
 THESIS_TYPES = {"phdthesis": "PhD thesis", "mathesis": "Master's thesis", "mastersthesis": "Master's thesis",
                 "candthesis": "Candidate thesis", "techreport": "Technical report", "resreport": "Research report"}
 
@@ -31,6 +36,32 @@ class Context:
 
     def position(self, key: str) -> int:
         return list(self.entries).index(key)
+
+
+def prints_field(style, entry: BibEntry, raw: str) -> bool:
+    """Whether the style shows a field of the entry: its reference changes without it, or holds its text.
+
+    Asking the style's own formatting (rather than a table beside it) cannot drift from what it prints.
+    The text test keeps a field that is shown through another: a publisher that is the group author
+    (APA 7 does not repeat it), a thesis's `institution`, which is also its `school`, a `type` given as
+    biblatex's key ('mathesis') and printed as words.
+    """
+    context = Context({entry.key: entry}, {}, {entry.key: 1})
+    shown = plain_text(style.reference(entry, context))
+    if plain_text(style.reference(_without(entry, raw), context)) != shown:
+        return True
+    if raw not in SHOWN_THROUGH_OTHERS:
+        return False
+    value = type_label(entry) if raw == "type" else entry.get(field_name(entry, raw)).strip()
+    return bool(value) and re.search(rf"(?<!\w){re.escape(value)}(?!\w)", shown, flags=re.I) is not None
+
+
+def _without(entry: BibEntry, raw: str) -> BibEntry:
+    """The entry with one field of the .bib taken away."""
+    if raw in PEOPLE:
+        return replace(entry, **{PEOPLE[raw]: ()})
+    name = field_name(entry, raw)
+    return replace(entry, fields={k: v for k, v in entry.fields.items() if k != name})
 
 
 def join(*parts: Runs | str) -> Runs:
@@ -126,12 +157,6 @@ def eprint_url(entry: BibEntry) -> str:
 def web_url(entry: BibEntry) -> str:
     """The entry's address: its url, else the address of its eprint."""
     return entry.get("url").strip() or eprint_url(entry)
-
-
-def eprint_class(entry: BibEntry) -> str:
-    """An arXiv class after the link, as biblatex prints it: " [cs.LG]"."""
-    shown = entry.get("eprintclass") if eprint_url(entry) and not entry.get("url") else ""
-    return f" [{shown}]" if shown else ""
 
 
 def link(url: str, shown: str | None = None) -> Runs:

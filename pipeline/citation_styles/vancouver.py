@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.bibliography import BibEntry, Name
-from pipeline.citation_styles.common import (set_members, eprint_class, MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
+from pipeline.citation_styles.common import (set_members, prints_field, MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
                                              edition, et_al_short, full_title, is_numeric, join, link, month_number,
                                              nlm_pages, publisher, ranges, sentence, type_label, web_url)
 from pipeline.model import Cite, CiteItem, RefLink, Runs, Text
@@ -52,6 +52,10 @@ class Vancouver:
         return ranges(keys, context.number, dash, lambda k: (RefLink(k, (Text(str(context.number[k])),)),))
 
     # --- reference list ------------------------------------------------------------
+
+    def prints(self, entry: BibEntry, field: str) -> bool:
+        """Whether this style shows the field (`bibliography.check_entry` warns about any other)."""
+        return prints_field(self, entry, field)
 
     def label(self, entry: BibEntry, context: Context) -> str:
         return f"{context.number[entry.key]}."
@@ -157,4 +161,4 @@ class Vancouver:
         if doi:
             return join(" doi:", link(f"https://doi.org/{doi}", doi), "." if pubmed else "", pubmed)
         url = self._address(entry)
-        return join(" Available from: ", link(url), eprint_class(entry), pubmed) if link(url) else join(pubmed)
+        return join(" Available from: ", link(url), pubmed) if link(url) else join(pubmed)
