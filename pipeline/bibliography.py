@@ -47,7 +47,7 @@ PLACED_FIELDS = {"title", "subtitle", "titleaddon", "journal", "shortjournal", "
                  "booktitleaddon", "year", "month", "day", "volume", "number", "pages", "edition", "publisher",
                  "address", "institution", "school", "organization", "howpublished", "type", "doi", "url",
                  "eprint", "eprinttype", "pubstate", "note", "editortype", "urldate", "translator",
-                 "bookauthor"}
+                 "bookauthor", "version", "volumes", "holder"}
 # biblatex crossref: a parent's fields that take another name in the child (biblatex's default inheritance).
 CROSSREF_RENAMES = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}
 PERIODICAL_RENAMES = {"title": "journal", "subtitle": "journalsubtitle"}

@@ -13,14 +13,16 @@ from __future__ import annotations
 import re
 
 from pipeline.bibliography import BibEntry, Name
-from pipeline.citation_styles.common import bare_doi, date_parts, full_title, month_number, publisher, type_label, \
+from pipeline.citation_styles.common import PATENT_TYPES, bare_doi, date_parts, full_title, month_number, publisher, type_label, \
     web_url
 
 TYPES = {"article": "article-journal", "book": "book", "collection": "book", "proceedings": "book",
          "manual": "book", "inbook": "chapter", "incollection": "chapter", "inproceedings": "paper-conference",
          "conference": "paper-conference", "thesis": "thesis", "phdthesis": "thesis", "mastersthesis": "thesis",
          "report": "report", "techreport": "report", "online": "webpage", "unpublished": "manuscript",
-         "misc": "document"}
+         "misc": "document", "booklet": "pamphlet", "inreference": "entry-encyclopedia",
+         "reference": "book", "mvbook": "book", "mvcollection": "book", "dataset": "dataset",
+         "software": "software", "patent": "patent"}
 # biblatex's `editortype` values that are CSL name variables of their own; any other stays `editor`.
 EDITOR_ROLES = {"compiler": "compiler", "director": "director", "organizer": "organizer"}
 # An eprint's identifier in the CSL variable for it (the link it makes is the item's URL).
@@ -90,12 +92,15 @@ def _text_fields(entry: BibEntry) -> dict[str, str]:
         "container-title-short": entry.get("shortjournal"),
         "event-title": entry.get("eventtitle"),
         "edition": entry.get("edition"),
+        "version": entry.get("version"),
+        "number-of-volumes": entry.get("volumes"),
         "volume": entry.get("volume"),
         numbered: entry.get("number"),
         "page": entry.get("pages"),
         "publisher": publisher(entry) or entry.get("howpublished"),
         "publisher-place": entry.get("address"),
-        "genre": type_label(entry),
+        "genre": PATENT_TYPES.get(entry.get("type").lower(), entry.get("type")) if entry.type == "patent"
+        else type_label(entry),
         "status": entry.get("pubstate"),
         "note": entry.get("note"),
         "DOI": bare_doi(entry),

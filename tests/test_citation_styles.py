@@ -245,6 +245,42 @@ def test_biblatex_macros_become_unicode(tex, text):
     assert latex_to_text(tex) == text
 
 
+@pytest.mark.parametrize("style, key, expected", [
+    ("apa", "inbook-chapter", "Fields, H. L. (2013). Pain modulation. In S. B. McMahon & M. Koltzenburg (Eds.), "
+                              "Textbook of pain (6th ed., pp. 91\u2013104). Elsevier."),
+    ("vancouver", "booklet-leaflet", "Versus Arthritis. Fibromyalgia: Information booklet [Internet]. Chesterfield: "
+                                     "Patient information booklet; 2021 [cited 2025 Jan 10]. Available from: "
+                                     "https://www.versusarthritis.org/media/22648/fibromyalgia-information-booklet.pdf"),
+    ("vancouver", "inref-statpearls", "Singh D, Saadabadi A. Naltrexone. In: StatPearls [Internet]. Treasure Island, "
+                                      "FL: StatPearls Publishing; 2023 [cited 2025 Jan 10]. Available from: "
+                                      "https://www.ncbi.nlm.nih.gov/books/NBK534811/"),
+    ("ama", "inref-statpearls", "Singh D, Saadabadi A. Naltrexone. In: StatPearls. StatPearls Publishing; 2023. "
+                                "Accessed January 10, 2025. https://www.ncbi.nlm.nih.gov/books/NBK534811/"),
+    ("apa", "dataset-trial", "Younger, J., & Parkitny, L. (2022). Low-dose naltrexone for fibromyalgia: Individual "
+                             "participant data (Version 2) [Data set]. Zenodo. https://doi.org/10.5281/zenodo.0000001"),
+    ("apa", "software-meta", "Schwarzer, G. (2023). meta: General package for meta-analysis (Version 7.0-0) "
+                             "[Computer software]. Comprehensive R Archive Network. "
+                             "https://CRAN.R-project.org/package=meta"),
+    ("ama", "software-meta", "Schwarzer G. meta: General package for meta-analysis. Version 7.0-0. Comprehensive R "
+                             "Archive Network; 2023. https://CRAN.R-project.org/package=meta"),
+    ("apa", "patent-ldn", "Zagon, I. S., & McLaughlin, P. J. (2011). Use of low dose naltrexone for treating "
+                          "autoimmune disease (U.S. Patent No. 8,003,000)."),
+    ("vancouver", "patent-ldn", "Zagon IS, McLaughlin PJ, inventors; Penn State Research Foundation, assignee. Use of "
+                                "low dose naltrexone for treating autoimmune disease. United States patent US "
+                                "8,003,000. 2011 Aug 23."),
+    ("ama", "patent-ldn", "Zagon IS, McLaughlin PJ, inventors; Penn State Research Foundation, assignee. Use of low "
+                          "dose naltrexone for treating autoimmune disease. US patent 8,003,000. August 23, 2011."),
+    ("apa", "mvbook-pharmacology", "Kenakin, T. (Ed.). (2022). Comprehensive pharmacology (Vols. 1\u20138). Elsevier."),
+    ("vancouver", "mvbook-pharmacology", "Kenakin T, editor. Comprehensive pharmacology. Amsterdam: Elsevier; 2022. "
+                                         "8 vol."),
+    ("vancouver", "misc-howpublished", "Ross U. Low-dose naltrexone patient leaflet. Leaflet; 2020."),
+])
+def test_the_further_biblatex_types(coverage, style, key, expected):
+    # inbook, booklet, inreference, dataset, software, patent, mvbook and misc, by APA 7 ch. 10, Citing Medicine, AMA 11
+    chosen = STYLES[style]
+    assert plain_text(chosen.reference(coverage[key], chosen.prepare(list(coverage.values()), []))) == expected
+
+
 def test_editions_and_ordinals():
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == \
         ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]

@@ -8,10 +8,12 @@ from string import ascii_lowercase
 
 from pipeline.bibliography import BibEntry, Name, sort_key
 from pipeline.citation_styles.common import (set_members, end, prints_field, MONTHS, Context, bare_doi, capitalise, date_parts, edition, en_dash,
-                                             et_al_short, full_title, is_corporate, is_numeric, join, link, month_number,
+                                             et_al_short, full_title, is_corporate, is_numeric, join, link, month_number, patent_label,
                                              publisher, sentence, type_label, web_url)
 from pipeline.model import Cite, CiteItem, Emph, RefLink, Runs, Text, plain_text as plain
 
+# APA 7's bracketed description of a work that is not text (10.9 "[Data set]", 10.10 "[Computer software]").
+KINDS = {"dataset": "Data set", "software": "Computer software"}
 CONTAINER_PARTS = ("article", "incollection", "inproceedings", "conference", "inbook")
 
 
@@ -161,16 +163,20 @@ class Apa:
             return capitalise(type_label(entry))
         if entry.type == "unpublished":
             return capitalise(entry.get("note")) or "Unpublished manuscript"
-        return ""
+        return KINDS.get(entry.type, "")
 
     def _title_note(self, entry: BibEntry) -> str:
         """What APA puts in parentheses after a title: edition, volume, report number, editors, translators."""
         parts = [edition(entry) if entry.get("edition") else "",
+                 f"Version {entry.get('version')}" if entry.get("version") else "",
                  f"Vol. {entry.get('volume')}" if entry.get("volume") and not entry.get("journal") else "",
+                 f"Vols. 1\u2013{entry.get('volumes')}" if entry.get("volumes") and not entry.get("volume") else "",
                  self._report_number(entry), self._people_note(entry)]
         return "; ".join(p for p in parts if p)
 
     def _report_number(self, entry: BibEntry) -> str:
+        if entry.type == "patent":  # APA 7: "(U.S. Patent No. 8,003,000)"; the office is the publisher
+            return patent_label(entry).replace(" Patent ", " Patent No. ") if entry.get("number") else ""
         if entry.type not in ("report", "techreport") or not entry.get("number"):
             return ""
         kind = " ".join(w[:1].upper() + w[1:] for w in type_label(entry).split())

@@ -177,6 +177,16 @@ def type_label(entry: BibEntry) -> str:
     return THESIS_TYPES.get(value.lower(), value)
 
 
+PATENT_TYPES = {"patent": "Patent", "patentus": "U.S. Patent", "patenteu": "European Patent",
+                "patentuk": "U.K. Patent", "patentde": "German Patent", "patentfr": "French Patent"}
+
+
+def patent_label(entry: BibEntry) -> str:
+    """A patent's office and number, biblatex's type keys spelt out: "U.S. Patent 8,003,000"."""
+    kind = entry.get("type").strip()
+    return " ".join(filter(None, [PATENT_TYPES.get(kind.lower(), kind) or "Patent", entry.get("number")]))
+
+
 def is_numeric(text: str) -> bool:
     """CSL's test for a number worth a "No." label: digits with letter prefixes or suffixes, in lists or
     ranges ("42", "NG193", "2-4"); an identifier such as "TR-2020-07" names itself and takes no label."""

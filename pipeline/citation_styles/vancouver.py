@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline.bibliography import BibEntry, Name
 from pipeline.citation_styles.common import (set_members, prints_field, MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
                                              edition, et_al_short, full_title, is_numeric, join, link, month_number,
-                                             nlm_pages, publisher, ranges, sentence, type_label, web_url)
+                                             nlm_pages, patent_label, publisher, ranges, sentence, type_label, web_url)
 from pipeline.model import Cite, CiteItem, RefLink, Runs, Text
 
 # Citing Medicine gives a PubMed or PubMed Central id as a note after the reference, not as a link.
@@ -63,12 +63,32 @@ class Vancouver:
     def reference(self, entry: BibEntry, context: Context) -> Runs:
         if entry.members:
             return set_members(self, entry, context)
+        if entry.type == "patent":
+            return join(self._patent(entry), self._link(entry))
         names = entry.authors or entry.editors
         role = "editor" if entry.get("editortype").lower() != "compiler" else "compiler"
         who = self.names(names) + (f", {role}s" if len(names) > 1 else f", {role}") * bool(not entry.authors and names)
         head = f"{sentence(who)} " if names else ""
         runs = join(head, self._title(entry), self._source(entry), self._notes(entry))
         return join(runs, self._link(entry))
+
+    def _patent(self, entry: BibEntry) -> str:
+        """Citing Medicine (ch. 17) and AMA 11: inventors; assignee. Title. Office patent number. Date."""
+        people = [f"{self.names(entry.authors)}, inventor{'s' if len(entry.authors) > 1 else ''}"] \
+            if entry.authors else []
+        if entry.get("holder"):
+            people.append(f"{entry.get('holder')}, assignee")
+        head = f"{sentence('; '.join(people))} " if people else ""
+        title = full_title(entry) or "[Untitled]"
+        return f"{head}{sentence(title)} {sentence(self._patent_office(entry))} {sentence(self._patent_date(entry))}"
+
+    def _patent_office(self, entry: BibEntry) -> str:
+        """Citing Medicine: "United States patent US 8,003,000"."""
+        label = patent_label(entry)
+        return label.replace("U.S. Patent", "United States patent US").replace(" Patent", " patent")
+
+    def _patent_date(self, entry: BibEntry) -> str:
+        return self._date(entry, True)
 
     def names(self, names: tuple[Name, ...]) -> str:
         parts = [compact_name(n) for n in names]
@@ -92,8 +112,8 @@ class Vancouver:
         kind = type_label(entry) if entry.type in ("thesis", "phdthesis", "mastersthesis", "report", "techreport") \
             else ""
         title = title + (f" [{capitalise(kind)}]" if kind else "")
-        if self._internet(entry) and not entry.get("journal"):
-            title += " [Internet]"
+        if self._internet(entry) and not entry.get("journal") and not entry.get("booktitle"):
+            title += " [Internet]"  # a part of a book: the book is on the Internet ("In: StatPearls [Internet].")
         return sentence(title)
 
     def _date(self, entry: BibEntry, with_month: bool) -> str:
@@ -118,14 +138,18 @@ class Vancouver:
         if entry.get("booktitle"):
             editors = self.names(entry.editors) + (", editors. " if len(entry.editors) > 1 else ", editor. ") \
                 if entry.editors else ""
-            container = f" In: {editors}{sentence(full_title(entry, 'booktitle'))}"
+            internet = " [Internet]" if self._internet(entry) else ""
+            container = f" In: {editors}{sentence(full_title(entry, 'booktitle') + internet)}"
         elif entry.authors and entry.editors:
             many = len(entry.editors) > 1
             container = f" {self.names(entry.editors)}, {'editors' if many else 'editor'}."
         extra = [sentence(edition(entry)) if entry.get("edition") else "",
+                 f"Version {entry.get('version')}." if entry.get("version") else "",
                  f"Vol. {entry.get('volume')}." if entry.get("volume") else ""]
         published = "; ".join(filter(None, [where, date])) or entry.get("pubstate") or ""
         pages = f" p. {nlm_pages(entry.get('pages'))}." if entry.get("pages") else ""
+        if entry.get("volumes") and not entry.get("volume"):
+            pages += f" {entry.get('volumes')} vol."  # Citing Medicine's physical description of a set
         return "".join([container, *(" " + e for e in extra if e), f" {sentence(published)}" if published else "",
                         pages])
 
