@@ -9,11 +9,12 @@ what its type needs is a warning at its line.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES
-from pipeline.bibliography import PLACED_FIELDS, check_entry, latex_to_text, load_bibliography
+from pipeline.bibliography import PLACED_FIELDS, QUIET_FIELDS, check_entry, field_name, latex_to_text, load_bibliography
 from pipeline.citation_styles import STYLES
 from pipeline.citation_styles.ama import title_case
 from pipeline.citation_styles.common import edition, ordinal
@@ -126,16 +127,88 @@ def test_every_placed_field_is_printed(coverage, style):
     assert lost == []
 
 
-def test_unplaced_fields_and_missing_fields_are_warnings_at_the_entry():
+def _warnings(path, style=None) -> list[str]:
     diagnostics = Diagnostics()
-    entries = load_bibliography(COVERAGE, diagnostics)
+    entries = load_bibliography(path, diagnostics)
     for entry in entries.values():
-        check_entry(entry, diagnostics)
-    assert [str(d) for d in diagnostics.items] == [
+        check_entry(entry, diagnostics, STYLES[style] if style else None)
+    return [str(d) for d in diagnostics.items]
+
+
+def test_without_a_style_a_field_no_style_prints_is_a_warning_at_the_entry():
+    assert _warnings(COVERAGE) == [
         "tests/fixtures/biblatex-coverage/references.bib:318:1: warning: entry 'book-isbn' (@book): no citation "
         "style shows 'isbn'; the reference list leaves it out",
+        "tests/fixtures/biblatex-coverage/references.bib:542:1: warning: entry 'online-arxiv' (@online): no "
+        "citation style shows 'eprintclass'; the reference list leaves it out",
         "tests/fixtures/biblatex-coverage/references.bib:645:1: warning: entry 'inproc-eventtitle' "
         "(@inproceedings): no citation style shows 'eventtitle'; the reference list leaves it out"]
+
+
+PLACEMENT_BIB = """\
+@article{subtitled,
+  author = {Brown, Nora}, title = {Opioid antagonists}, journaltitle = {Journal of Clinical Psychopharmacology},
+  shortjournal = {J Clin Psychopharmacol}, date = {2020}, volume = {40}, pages = {222--229},
+}
+  @book{located, author = {Carter, James}, title = {Pain}, publisher = {Oxford University Press},
+        location = {Oxford}, date = {2015}}
+@online{arxiv,
+  author = {Owens, Rita}, title = {Predicting response}, date = {2023},
+  eprint = {2301.00001}, eprinttype = {arxiv}, eprintclass = {cs.LG},
+}
+@article{translated, author = {Kovacs, Peter}, translator = {White, Helen}, title = {Naltrexone},
+  journaltitle = {Orvosi Hetilap}, date = {2012}, volume = {153}, pages = {10--15}}
+@article{nojournal, author = {Nolan, Kate}, title = {A letter}, date = {2018}}
+"""
+
+
+@pytest.mark.parametrize("style, expected", [
+    ("apa", ["r.bib:1:1: warning: entry 'subtitled' (@article): citation style 'apa' does not print "
+             "'shortjournal'; the reference list leaves it out",
+             "r.bib:5:3: warning: entry 'located' (@book): citation style 'apa' does not print 'location'; "
+             "the reference list leaves it out",
+             "r.bib:7:1: warning: entry 'arxiv' (@online): citation style 'apa' does not print 'eprintclass'; "
+             "the reference list leaves it out",
+             "r.bib:13:1: warning: entry 'nojournal' (@article) lacks 'journal'; its reference will be "
+             "incomplete"]),
+    ("vancouver", ["r.bib:7:1: warning: entry 'arxiv' (@online): citation style 'vancouver' does not print "
+                   "'eprintclass'; the reference list leaves it out",
+                   "r.bib:11:1: warning: entry 'translated' (@article): citation style 'vancouver' does not "
+                   "print 'translator'; the reference list leaves it out",
+                   "r.bib:13:1: warning: entry 'nojournal' (@article) lacks 'journal'; its reference will be "
+                   "incomplete"]),
+    ("ama", ["r.bib:5:3: warning: entry 'located' (@book): citation style 'ama' does not print 'location'; "
+             "the reference list leaves it out",
+             "r.bib:7:1: warning: entry 'arxiv' (@online): citation style 'ama' does not print 'eprintclass'; "
+             "the reference list leaves it out",
+             "r.bib:11:1: warning: entry 'translated' (@article): citation style 'ama' does not print "
+             "'translator'; the reference list leaves it out",
+             "r.bib:13:1: warning: entry 'nojournal' (@article) lacks 'journal'; its reference will be "
+             "incomplete"]),
+])
+def test_a_field_the_chosen_style_does_not_print_is_a_warning_at_the_entry(tmp_path, monkeypatch, style,
+                                                                            expected):
+    # shortjournal: Vancouver and AMA print it, APA 7 the full title; location: Citing Medicine only (APA 7 and
+    # AMA 11 dropped it); translator: APA only so far; eprintclass: no manual places an arXiv class
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "r.bib").write_text(PLACEMENT_BIB)
+    assert _warnings(Path("r.bib"), style) == expected
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_placed_fields_are_what_some_style_prints(coverage, style):
+    """The style-free check's PLACED_FIELDS cannot drift: each field any style prints on the fixture is in it."""
+    printed = {field_name(entry, raw) for entry in coverage.values() for raw in entry.raw_fields
+               if raw not in QUIET_FIELDS and STYLES[style].prints(entry, raw)}
+    assert printed <= PLACED_FIELDS
+
+
+def test_every_placed_field_is_printed_by_some_style(coverage):
+    printed = {field_name(entry, raw) for entry in coverage.values() for raw in entry.raw_fields
+               for style in STYLES.values() if raw not in QUIET_FIELDS and style.prints(entry, raw)}
+    # the fixture gives day and month only in `date`, a book's author to its chapter only by crossref, and no
+    # booktitleaddon; urldate is quiet (each manual decides when an access date shows)
+    assert PLACED_FIELDS - printed == {"bookauthor", "booktitleaddon", "day", "month", "urldate"}
 
 
 def test_an_article_without_journal_and_a_book_without_publisher_are_named(tmp_path):
@@ -172,6 +245,42 @@ def test_biblatex_macros_become_unicode(tex, text):
     assert latex_to_text(tex) == text
 
 
+@pytest.mark.parametrize("style, key, expected", [
+    ("apa", "inbook-chapter", "Fields, H. L. (2013). Pain modulation. In S. B. McMahon & M. Koltzenburg (Eds.), "
+                              "Textbook of pain (6th ed., pp. 91\u2013104). Elsevier."),
+    ("vancouver", "booklet-leaflet", "Versus Arthritis. Fibromyalgia: Information booklet [Internet]. Chesterfield: "
+                                     "Patient information booklet; 2021 [cited 2025 Jan 10]. Available from: "
+                                     "https://www.versusarthritis.org/media/22648/fibromyalgia-information-booklet.pdf"),
+    ("vancouver", "inref-statpearls", "Singh D, Saadabadi A. Naltrexone. In: StatPearls [Internet]. Treasure Island, "
+                                      "FL: StatPearls Publishing; 2023 [cited 2025 Jan 10]. Available from: "
+                                      "https://www.ncbi.nlm.nih.gov/books/NBK534811/"),
+    ("ama", "inref-statpearls", "Singh D, Saadabadi A. Naltrexone. In: StatPearls. StatPearls Publishing; 2023. "
+                                "Accessed January 10, 2025. https://www.ncbi.nlm.nih.gov/books/NBK534811/"),
+    ("apa", "dataset-trial", "Younger, J., & Parkitny, L. (2022). Low-dose naltrexone for fibromyalgia: Individual "
+                             "participant data (Version 2) [Data set]. Zenodo. https://doi.org/10.5281/zenodo.0000001"),
+    ("apa", "software-meta", "Schwarzer, G. (2023). meta: General package for meta-analysis (Version 7.0-0) "
+                             "[Computer software]. Comprehensive R Archive Network. "
+                             "https://CRAN.R-project.org/package=meta"),
+    ("ama", "software-meta", "Schwarzer G. meta: General package for meta-analysis. Version 7.0-0. Comprehensive R "
+                             "Archive Network; 2023. https://CRAN.R-project.org/package=meta"),
+    ("apa", "patent-ldn", "Zagon, I. S., & McLaughlin, P. J. (2011). Use of low dose naltrexone for treating "
+                          "autoimmune disease (U.S. Patent No. 8,003,000)."),
+    ("vancouver", "patent-ldn", "Zagon IS, McLaughlin PJ, inventors; Penn State Research Foundation, assignee. Use of "
+                                "low dose naltrexone for treating autoimmune disease. United States patent US "
+                                "8,003,000. 2011 Aug 23."),
+    ("ama", "patent-ldn", "Zagon IS, McLaughlin PJ, inventors; Penn State Research Foundation, assignee. Use of low "
+                          "dose naltrexone for treating autoimmune disease. US patent 8,003,000. August 23, 2011."),
+    ("apa", "mvbook-pharmacology", "Kenakin, T. (Ed.). (2022). Comprehensive pharmacology (Vols. 1\u20138). Elsevier."),
+    ("vancouver", "mvbook-pharmacology", "Kenakin T, editor. Comprehensive pharmacology. Amsterdam: Elsevier; 2022. "
+                                         "8 vol."),
+    ("vancouver", "misc-howpublished", "Ross U. Low-dose naltrexone patient leaflet. Leaflet; 2020."),
+])
+def test_the_further_biblatex_types(coverage, style, key, expected):
+    # inbook, booklet, inreference, dataset, software, patent, mvbook and misc, by APA 7 ch. 10, Citing Medicine, AMA 11
+    chosen = STYLES[style]
+    assert plain_text(chosen.reference(coverage[key], chosen.prepare(list(coverage.values()), []))) == expected
+
+
 def test_editions_and_ordinals():
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == \
         ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]
@@ -184,7 +293,7 @@ def test_ama_title_case():
 
 
 def test_placed_fields_include_everything_issue_13_names():
-    assert {"subtitle", "titleaddon", "urldate", "eprint", "eprinttype", "eprintclass", "pubstate", "type",
+    assert {"subtitle", "titleaddon", "urldate", "eprint", "eprinttype", "pubstate", "type",
             "institution", "number", "doi", "url", "translator", "edition"} <= PLACED_FIELDS
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from pipeline.bibliography import BibEntry, Name
-from pipeline.citation_styles.common import (set_members, eprint_class, MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
-                                             edition, full_title, join, link, month_number, publisher, sentence,
+from pipeline.citation_styles.common import (set_members, MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
+                                             edition, full_title, join, link, month_number, patent_label, publisher, sentence,
                                              type_label, web_url)
 from pipeline.citation_styles.vancouver import Vancouver
 from pipeline.model import Cite, RefLink, Runs, Sup, Text
@@ -15,6 +15,9 @@ from pipeline.visitor import InlineTransform
 # Words AMA leaves in lower case inside a title-case title (articles, short conjunctions and prepositions).
 _MINOR = {"a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in", "of", "off",
           "on", "per", "to", "up", "via", "with", "from", "into", "over", "vs"}
+
+# Works whose title is a name, kept as written (a package called "meta"), not made title case.
+AS_NAMED = {"dataset", "software"}
 
 
 def title_case(text: str) -> str:
@@ -72,11 +75,23 @@ class Ama(Vancouver):
     def reference(self, entry: BibEntry, context: Context) -> Runs:
         if entry.members:
             return set_members(self, entry, context)
+        if entry.type == "patent":
+            return join(self._patent(entry), self._link(entry))
         names = entry.authors or entry.editors
         editors_only = not entry.authors and bool(entry.editors)
-        who = self.names(names) + ((", eds" if len(names) > 1 else ", ed") if editors_only else "")
+        role = "comp" if entry.get("editortype").lower() == "compiler" else "ed"  # AMA 11's abbreviations
+        who = self.names(names) + (f", {role}{'s' if len(names) > 1 else ''}" if editors_only else "")
         head = f"{sentence(who)} " if names else ""
         return join(head, self._body(entry), self._link(entry))
+
+    def _patent_office(self, entry: BibEntry) -> str:
+        """AMA 11: "US patent 8,003,000"."""
+        return patent_label(entry).replace("U.S. Patent", "US patent").replace(" Patent", " patent")
+
+    def _patent_date(self, entry: BibEntry) -> str:
+        month = month_number(entry)
+        day = entry.get("day").lstrip("0")
+        return f"{MONTHS[month - 1]} {day}, {entry.get('year')}" if month and day else entry.get("year")
 
     def names(self, names: tuple[Name, ...]) -> str:
         parts = [compact_name(n) for n in names]
@@ -92,7 +107,8 @@ class Ama(Vancouver):
         if entry.get("booktitle"):
             return f"{sentence(title)} {self._chapter(entry)}"
         if self._is_book_like(entry):
-            return f"{sentence(title_case(title))} {self._book(entry)}"
+            shown = title if entry.type in AS_NAMED else title_case(title)
+            return f"{sentence(shown)} {self._book(entry)}"
         return f"{sentence(title)} {self._web(entry)}".rstrip()
 
     def _journal(self, entry: BibEntry) -> str:
@@ -114,11 +130,12 @@ class Ama(Vancouver):
         people = f"({self.names(entry.editors)}, {'eds.' if len(entry.editors) > 1 else 'ed.'})." \
             if entry.authors and entry.editors else ""
         extra = [people, sentence(edition(entry)) if entry.get("edition") else "",
+                 f"Version {entry.get('version')}." if entry.get("version") else "",
                  f"Vol {entry.get('volume')}." if entry.get("volume") else "", sentence(kind) if kind else "",
                  self._published(entry)]
         number = entry.get("number") if entry.type in ("report", "techreport") else ""
         if number:
-            extra.append(sentence(" ".join(filter(None, [capitalise(type_label(entry)), number]))))
+            extra.append(sentence(f"{capitalise(type_label(entry)) or 'Report'} {number}"))
         return " ".join(e for e in extra if e) + self._accessed(entry)
 
     def _chapter(self, entry: BibEntry) -> str:
@@ -126,7 +143,7 @@ class Ama(Vancouver):
         book = sentence(title_case(full_title(entry, "booktitle")))
         extra = sentence(edition(entry)) + " " if entry.get("edition") else ""
         pages = _pages(entry.get("pages")) if entry.get("pages") else ""
-        return f"In: {editors}{book} {extra}{self._published(entry, pages)}"
+        return f"In: {editors}{book} {extra}{self._published(entry, pages)}{self._accessed(entry)}"
 
     def _web(self, entry: BibEntry) -> str:
         who = publisher(entry) if entry.type == "online" else entry.get("howpublished")
@@ -155,7 +172,7 @@ class Ama(Vancouver):
         if doi:
             return join(" doi:", link(f"https://doi.org/{doi}", doi))
         url = web_url(entry)
-        return join(" ", link(url), eprint_class(entry)) if link(url) else ()
+        return join(" ", link(url)) if link(url) else ()
 
 
 def _pages(pages: str) -> str:

@@ -7,11 +7,13 @@ from itertools import groupby
 from string import ascii_lowercase
 
 from pipeline.bibliography import BibEntry, Name, sort_key
-from pipeline.citation_styles.common import (set_members, end, eprint_class, MONTHS, Context, bare_doi, capitalise, date_parts, edition, en_dash,
-                                             et_al_short, full_title, is_corporate, join, link, month_number,
+from pipeline.citation_styles.common import (set_members, end, prints_field, MONTHS, Context, bare_doi, capitalise, date_parts, edition, en_dash,
+                                             et_al_short, full_title, is_corporate, is_numeric, join, link, month_number, patent_label,
                                              publisher, sentence, type_label, web_url)
 from pipeline.model import Cite, CiteItem, Emph, RefLink, Runs, Text, plain_text as plain
 
+# APA 7's bracketed description of a work that is not text (10.9 "[Data set]", 10.10 "[Computer software]").
+KINDS = {"dataset": "Data set", "software": "Computer software"}
 CONTAINER_PARTS = ("article", "incollection", "inproceedings", "conference", "inbook")
 
 
@@ -85,6 +87,10 @@ class Apa:
 
     # --- reference list ------------------------------------------------------------
 
+    def prints(self, entry: BibEntry, field: str) -> bool:
+        """Whether this style shows the field (`bibliography.check_entry` warns about any other)."""
+        return prints_field(self, entry, field)
+
     def label(self, entry: BibEntry, context: Context) -> str:
         return ""
 
@@ -109,8 +115,8 @@ class Apa:
         return (Name(organization),) if organization else ()
 
     def _editor_role(self, entry: BibEntry, count: int) -> str:
-        if entry.get("editortype").lower() == "compiler":
-            return "Comps." if count > 1 else "Comp."
+        if entry.get("editortype").lower() == "compiler":  # APA 7 abbreviates no role but Ed. and Trans.
+            return "Compilers" if count > 1 else "Compiler"
         return "Eds." if count > 1 else "Ed."
 
     def _date(self, entry: BibEntry, context: Context) -> str:
@@ -127,7 +133,7 @@ class Apa:
             return parts[0]
         if len(parts) <= 20:
             return ", ".join(parts[:-1]) + ", & " + parts[-1]
-        return ", ".join(parts[:19]) + ", . . . " + parts[-1]
+        return ", ".join(parts[:19]) + ", \u2026 " + parts[-1]  # one ellipsis character: it cannot break apart
 
     def _name(self, name: Name) -> str:
         initials = " ".join(name.initials)
@@ -157,20 +163,25 @@ class Apa:
             return capitalise(type_label(entry))
         if entry.type == "unpublished":
             return capitalise(entry.get("note")) or "Unpublished manuscript"
-        return ""
+        return KINDS.get(entry.type, "")
 
     def _title_note(self, entry: BibEntry) -> str:
         """What APA puts in parentheses after a title: edition, volume, report number, editors, translators."""
         parts = [edition(entry) if entry.get("edition") else "",
+                 f"Version {entry.get('version')}" if entry.get("version") else "",
                  f"Vol. {entry.get('volume')}" if entry.get("volume") and not entry.get("journal") else "",
+                 f"Vols. 1\u2013{entry.get('volumes')}" if entry.get("volumes") and not entry.get("volume") else "",
                  self._report_number(entry), self._people_note(entry)]
         return "; ".join(p for p in parts if p)
 
     def _report_number(self, entry: BibEntry) -> str:
+        if entry.type == "patent":  # APA 7: "(U.S. Patent No. 8,003,000)"; the office is the publisher
+            return patent_label(entry).replace(" Patent ", " Patent No. ") if entry.get("number") else ""
         if entry.type not in ("report", "techreport") or not entry.get("number"):
             return ""
         kind = " ".join(w[:1].upper() + w[1:] for w in type_label(entry).split())
-        return f"{kind} {entry.get('number')}" if kind else entry.get("number")
+        label = "No." if is_numeric(entry.get("number")) else ""  # APA 7 10.4: "(Report No. 123)"
+        return " ".join(filter(None, [kind, label, entry.get("number")]))
 
     def _people_note(self, entry: BibEntry) -> str:
         """Editors of an authored book and translators: "(B. Kuklick, Ed.; J. Strachey, Trans.)"."""
@@ -247,7 +258,7 @@ class Apa:
         if accessed:
             y, m, d = accessed
             return join(f" Retrieved {MONTHS[m - 1]} {d}, {y}, from ", shown)
-        return join(" ", shown, eprint_class(entry))
+        return join(" ", shown)
 
     def _pages(self, entry: BibEntry) -> str:
         pages = en_dash(entry.get("pages"))

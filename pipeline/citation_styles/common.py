@@ -7,16 +7,21 @@ is each style's own business (apa.py, vancouver.py, ama.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from pipeline.bibliography import BibEntry, Name
-from pipeline.model import Link, Runs, Text
+from pipeline.bibliography import BibEntry, Name, field_name
+from pipeline.model import Link, Runs, Text, plain_text
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 EPRINT_URLS = {"arxiv": "https://arxiv.org/abs/{}", "pubmed": "https://www.ncbi.nlm.nih.gov/pubmed/{}",
                "pmcid": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}", "pmc": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}",
                "hdl": "https://hdl.handle.net/{}", "jstor": "https://www.jstor.org/stable/{}"}
+# Name fields kept apart from `BibEntry.fields`, by the attribute that holds them.
+PEOPLE = {"author": "authors", "editor": "editors", "translator": "translators", "bookauthor": "bookauthors"}
+# Fields whose text may show through another field (an institution as the group author); any other field
+# is printed only if the reference changes without it ("Oxford" in "Oxford University Press" is no location).
+SHOWN_THROUGH_OTHERS = {"publisher", "institution", "school", "organization", "type"}
 THESIS_TYPES = {"phdthesis": "PhD thesis", "mathesis": "Master's thesis", "mastersthesis": "Master's thesis",
                 "candthesis": "Candidate thesis", "techreport": "Technical report", "resreport": "Research report"}
 
@@ -31,6 +36,32 @@ class Context:
 
     def position(self, key: str) -> int:
         return list(self.entries).index(key)
+
+
+def prints_field(style, entry: BibEntry, raw: str) -> bool:
+    """Whether the style shows a field of the entry: its reference changes without it, or holds its text.
+
+    Asking the style's own formatting (rather than a table beside it) cannot drift from what it prints.
+    The text test keeps a field that is shown through another: a publisher that is the group author
+    (APA 7 does not repeat it), a thesis's `institution`, which is also its `school`, a `type` given as
+    biblatex's key ('mathesis') and printed as words.
+    """
+    context = Context({entry.key: entry}, {}, {entry.key: 1})
+    shown = plain_text(style.reference(entry, context))
+    if plain_text(style.reference(_without(entry, raw), context)) != shown:
+        return True
+    if raw not in SHOWN_THROUGH_OTHERS:
+        return False
+    value = type_label(entry) if raw == "type" else entry.get(field_name(entry, raw)).strip()
+    return bool(value) and re.search(rf"(?<!\w){re.escape(value)}(?!\w)", shown, flags=re.I) is not None
+
+
+def _without(entry: BibEntry, raw: str) -> BibEntry:
+    """The entry with one field of the .bib taken away."""
+    if raw in PEOPLE:
+        return replace(entry, **{PEOPLE[raw]: ()})
+    name = field_name(entry, raw)
+    return replace(entry, fields={k: v for k, v in entry.fields.items() if k != name})
 
 
 def join(*parts: Runs | str) -> Runs:
@@ -128,12 +159,6 @@ def web_url(entry: BibEntry) -> str:
     return entry.get("url").strip() or eprint_url(entry)
 
 
-def eprint_class(entry: BibEntry) -> str:
-    """An arXiv class after the link, as biblatex prints it: " [cs.LG]"."""
-    shown = entry.get("eprintclass") if eprint_url(entry) and not entry.get("url") else ""
-    return f" [{shown}]" if shown else ""
-
-
 def link(url: str, shown: str | None = None) -> Runs:
     return (Link(url, (Text(shown or url),)),) if url.startswith(("http://", "https://")) else ()
 
@@ -150,6 +175,23 @@ def type_label(entry: BibEntry) -> str:
     if not value and entry.type == "mastersthesis":
         return THESIS_TYPES["mastersthesis"]
     return THESIS_TYPES.get(value.lower(), value)
+
+
+PATENT_TYPES = {"patent": "Patent", "patentus": "U.S. Patent", "patenteu": "European Patent",
+                "patentuk": "U.K. Patent", "patentde": "German Patent", "patentfr": "French Patent"}
+
+
+def patent_label(entry: BibEntry) -> str:
+    """A patent's office and number, biblatex's type keys spelt out: "U.S. Patent 8,003,000"."""
+    kind = entry.get("type").strip()
+    return " ".join(filter(None, [PATENT_TYPES.get(kind.lower(), kind) or "Patent", entry.get("number")]))
+
+
+def is_numeric(text: str) -> bool:
+    """CSL's test for a number worth a "No." label: digits with letter prefixes or suffixes, in lists or
+    ranges ("42", "NG193", "2-4"); an identifier such as "TR-2020-07" names itself and takes no label."""
+    parts = re.split(r"\s*[,&\-\u2013]\s*", text.strip())
+    return all(re.fullmatch(r"[A-Za-z]*\d+[A-Za-z]*", part) for part in parts)
 
 
 def publisher(entry: BibEntry) -> str:

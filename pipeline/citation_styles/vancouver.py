@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pipeline.bibliography import BibEntry, Name
-from pipeline.citation_styles.common import (set_members, eprint_class, MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
-                                             edition, et_al_short, full_title, join, link, month_number,
-                                             nlm_pages, publisher, ranges, sentence, type_label, web_url)
+from pipeline.citation_styles.common import (set_members, prints_field, MONTHS, Context, bare_doi, capitalise, compact_name, date_parts,
+                                             edition, et_al_short, full_title, is_numeric, join, link, month_number,
+                                             nlm_pages, patent_label, publisher, ranges, sentence, type_label, web_url)
 from pipeline.model import Cite, CiteItem, RefLink, Runs, Text
+
+# Citing Medicine gives a PubMed or PubMed Central id as a note after the reference, not as a link.
+PUBMED_IDS = {"pubmed": "PubMed PMID", "pmid": "PubMed PMID", "pmcid": "PubMed Central PMCID",
+              "pmc": "PubMed Central PMCID"}
 
 
 class Vancouver:
@@ -49,18 +53,42 @@ class Vancouver:
 
     # --- reference list ------------------------------------------------------------
 
+    def prints(self, entry: BibEntry, field: str) -> bool:
+        """Whether this style shows the field (`bibliography.check_entry` warns about any other)."""
+        return prints_field(self, entry, field)
+
     def label(self, entry: BibEntry, context: Context) -> str:
         return f"{context.number[entry.key]}."
 
     def reference(self, entry: BibEntry, context: Context) -> Runs:
         if entry.members:
             return set_members(self, entry, context)
+        if entry.type == "patent":
+            return join(self._patent(entry), self._link(entry))
         names = entry.authors or entry.editors
         role = "editor" if entry.get("editortype").lower() != "compiler" else "compiler"
         who = self.names(names) + (f", {role}s" if len(names) > 1 else f", {role}") * bool(not entry.authors and names)
         head = f"{sentence(who)} " if names else ""
         runs = join(head, self._title(entry), self._source(entry), self._notes(entry))
         return join(runs, self._link(entry))
+
+    def _patent(self, entry: BibEntry) -> str:
+        """Citing Medicine (ch. 17) and AMA 11: inventors; assignee. Title. Office patent number. Date."""
+        people = [f"{self.names(entry.authors)}, inventor{'s' if len(entry.authors) > 1 else ''}"] \
+            if entry.authors else []
+        if entry.get("holder"):
+            people.append(f"{entry.get('holder')}, assignee")
+        head = f"{sentence('; '.join(people))} " if people else ""
+        title = full_title(entry) or "[Untitled]"
+        return f"{head}{sentence(title)} {sentence(self._patent_office(entry))} {sentence(self._patent_date(entry))}"
+
+    def _patent_office(self, entry: BibEntry) -> str:
+        """Citing Medicine: "United States patent US 8,003,000"."""
+        label = patent_label(entry)
+        return label.replace("U.S. Patent", "United States patent US").replace(" Patent", " patent")
+
+    def _patent_date(self, entry: BibEntry) -> str:
+        return self._date(entry, True)
 
     def names(self, names: tuple[Name, ...]) -> str:
         parts = [compact_name(n) for n in names]
@@ -69,15 +97,23 @@ class Vancouver:
         return ", ".join(parts)
 
     def _internet(self, entry: BibEntry) -> bool:
-        return bool(web_url(entry)) and not bare_doi(entry)
+        return bool(self._address(entry)) and not bare_doi(entry)
+
+    def _address(self, entry: BibEntry) -> str:
+        """The link printed: the url, else an eprint's link unless the eprint is a PubMed id (a note)."""
+        return entry.get("url").strip() if self._pubmed_id(entry) else web_url(entry)
+
+    def _pubmed_id(self, entry: BibEntry) -> str:
+        label = PUBMED_IDS.get(entry.get("eprinttype").lower().replace(" ", ""))
+        return f"{label}: {entry.get('eprint').strip()}" if label and entry.get("eprint") else ""
 
     def _title(self, entry: BibEntry) -> str:
         title = full_title(entry) or "[Untitled]"
         kind = type_label(entry) if entry.type in ("thesis", "phdthesis", "mastersthesis", "report", "techreport") \
             else ""
         title = title + (f" [{capitalise(kind)}]" if kind else "")
-        if self._internet(entry) and not entry.get("journal"):
-            title += " [Internet]"
+        if self._internet(entry) and not entry.get("journal") and not entry.get("booktitle"):
+            title += " [Internet]"  # a part of a book: the book is on the Internet ("In: StatPearls [Internet].")
         return sentence(title)
 
     def _date(self, entry: BibEntry, with_month: bool) -> str:
@@ -102,14 +138,18 @@ class Vancouver:
         if entry.get("booktitle"):
             editors = self.names(entry.editors) + (", editors. " if len(entry.editors) > 1 else ", editor. ") \
                 if entry.editors else ""
-            container = f" In: {editors}{sentence(full_title(entry, 'booktitle'))}"
+            internet = " [Internet]" if self._internet(entry) else ""
+            container = f" In: {editors}{sentence(full_title(entry, 'booktitle') + internet)}"
         elif entry.authors and entry.editors:
             many = len(entry.editors) > 1
             container = f" {self.names(entry.editors)}, {'editors' if many else 'editor'}."
         extra = [sentence(edition(entry)) if entry.get("edition") else "",
+                 f"Version {entry.get('version')}." if entry.get("version") else "",
                  f"Vol. {entry.get('volume')}." if entry.get("volume") else ""]
         published = "; ".join(filter(None, [where, date])) or entry.get("pubstate") or ""
         pages = f" p. {nlm_pages(entry.get('pages'))}." if entry.get("pages") else ""
+        if entry.get("volumes") and not entry.get("volume"):
+            pages += f" {entry.get('volumes')} vol."  # Citing Medicine's physical description of a set
         return "".join([container, *(" " + e for e in extra if e), f" {sentence(published)}" if published else "",
                         pages])
 
@@ -121,23 +161,28 @@ class Vancouver:
         volume = f";{entry.get('volume')}{issue}" if entry.get("volume") else f";{issue}" if issue else ""
         pages = f":{nlm_pages(entry.get('pages'))}" if entry.get("pages") else ""
         if not entry.get("year"):
-            state = f" {capitalise(entry.get('pubstate'))}." if entry.get("pubstate") else ""
+            state = f" {self._status(entry)}." if entry.get("pubstate") else ""
             return f" {journal}{internet}.{state}"
         return f" {journal}{internet}. {date}{volume}{pages}."
+
+    def _status(self, entry: BibEntry) -> str:
+        """Citing Medicine writes an article in press as "Forthcoming"."""
+        state = entry.get("pubstate")
+        return "Forthcoming" if state == "in press" else capitalise(state)
 
     def _notes(self, entry: BibEntry) -> str:
         parts = []
         if entry.type in ("report", "techreport") and entry.get("number"):
-            parts.append(" ".join(filter(None, [capitalise(type_label(entry)), entry.get("number")])))
+            label = " no.:" if is_numeric(entry.get("number")) else ""  # "Report no.: 42", "Technical report TR-7"
+            parts.append(f"{capitalise(type_label(entry)) or 'Report'}{label} {entry.get('number')}")
         if entry.get("note"):
             parts.append(capitalise(entry.get("note")))
-        if entry.get("eprint") and entry.get("eprinttype").lower() in ("pmcid", "pmc") and entry.get("url"):
-            parts.append(f"PMCID: {entry.get('eprint')}")
         return "".join(f" {sentence(p)}" for p in parts)
 
     def _link(self, entry: BibEntry) -> Runs:
+        pubmed = f" {self._pubmed_id(entry)}." if self._pubmed_id(entry) else ""
         doi = bare_doi(entry)
         if doi:
-            return join(" doi:", link(f"https://doi.org/{doi}", doi))
-        url = web_url(entry)
-        return join(" Available from: ", link(url), eprint_class(entry)) if link(url) else ()
+            return join(" doi:", link(f"https://doi.org/{doi}", doi), "." if pubmed else "", pubmed)
+        url = self._address(entry)
+        return join(" Available from: ", link(url), pubmed) if link(url) else join(pubmed)
