@@ -72,10 +72,10 @@ preview: | $(READY)
 	$(RUN) preview --port $(PORT) $(REVIEW)
 
 # What the tests need beyond `setup`: LibreOffice renders the decks for the slide-fit checks,
-# fontconfig's fc-list proves the PDFs ignore system fonts, Pandoc's citeproc is the reference
-# the citation styles are compared with, Chromium opens the live preview once as a browser
-# would. Installed as root, else named.
-TEST_SYSTEM := libreoffice-impress fontconfig pandoc chromium
+# fontconfig's fc-list proves the PDFs ignore system fonts, Chromium opens the live preview
+# once as a browser would. Installed as root, else named. (The citation styles' reference,
+# Pandoc's citeproc, is the static Pandoc of the pypandoc-binary wheel in the test extra.)
+TEST_SYSTEM := libreoffice-impress fontconfig chromium
 
 test: | $(READY)
 	@scripts/setup-system.sh $(TEST_SYSTEM)
@@ -99,7 +99,10 @@ FUZZ_SEED ?= $(shell date +%s)
 fuzz: | $(READY)
 	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SEED=$(FUZZ_SEED) $(PY) -m pytest tests/test_fuzz.py
 
+# Side by side with the distribution's Pandoc (the one a user has): its PDF and PPTX of the
+# same review.
 bench: | $(READY)
+	@scripts/setup-system.sh pandoc
 	$(PY) scripts/bench.py
 
 clean:

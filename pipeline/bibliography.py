@@ -122,6 +122,7 @@ class Placement(Protocol):
     """What `check_entry` asks a citation style: does it print this field of this entry?"""
 
     name: str
+    omits: frozenset[str]  # fields the style's manual leaves out on purpose: not worth a warning
 
     def prints(self, entry: BibEntry, field: str) -> bool: ...
 
@@ -392,7 +393,7 @@ def unplaced_fields(entry: BibEntry, style: Placement | None = None) -> set[str]
     given = {name for name in entry.raw_fields if name not in QUIET_FIELDS and name not in ("author", "editor")}
     if style is None:
         return {name for name in given if field_name(entry, name) not in PLACED_FIELDS}
-    return {name for name in given if not style.prints(entry, name)}
+    return {name for name in given if name not in style.omits and not style.prints(entry, name)}
 
 
 def field_name(entry: BibEntry, raw: str) -> str:

@@ -315,9 +315,9 @@ def _resolve_citations(document: Document, entries: dict[str, BibEntry], builder
                                 entry.location)
     if diagnostics.has_errors:
         return document
-    for key in listed:
-        check_entry(entries[key], diagnostics)
     style = STYLES[document.citation_style]
+    for key in listed:
+        check_entry(entries[key], diagnostics, style)
     context = style.prepare([entries[k] for k in listed], order)
     references = tuple(Reference(key, style.label(e, context), style.reference(e, context), e.location)
                        for key, e in context.entries.items())

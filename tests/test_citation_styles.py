@@ -165,8 +165,6 @@ PLACEMENT_BIB = """\
 @pytest.mark.parametrize("style, expected", [
     ("apa", ["r.bib:1:1: warning: entry 'subtitled' (@article): citation style 'apa' does not print "
              "'shortjournal'; the reference list leaves it out",
-             "r.bib:5:3: warning: entry 'located' (@book): citation style 'apa' does not print 'location'; "
-             "the reference list leaves it out",
              "r.bib:7:1: warning: entry 'arxiv' (@online): citation style 'apa' does not print 'eprintclass'; "
              "the reference list leaves it out",
              "r.bib:13:1: warning: entry 'nojournal' (@article) lacks 'journal'; its reference will be "
@@ -177,9 +175,7 @@ PLACEMENT_BIB = """\
                    "print 'translator'; the reference list leaves it out",
                    "r.bib:13:1: warning: entry 'nojournal' (@article) lacks 'journal'; its reference will be "
                    "incomplete"]),
-    ("ama", ["r.bib:5:3: warning: entry 'located' (@book): citation style 'ama' does not print 'location'; "
-             "the reference list leaves it out",
-             "r.bib:7:1: warning: entry 'arxiv' (@online): citation style 'ama' does not print 'eprintclass'; "
+    ("ama", ["r.bib:7:1: warning: entry 'arxiv' (@online): citation style 'ama' does not print 'eprintclass'; "
              "the reference list leaves it out",
              "r.bib:11:1: warning: entry 'translated' (@article): citation style 'ama' does not print "
              "'translator'; the reference list leaves it out",
@@ -188,8 +184,9 @@ PLACEMENT_BIB = """\
 ])
 def test_a_field_the_chosen_style_does_not_print_is_a_warning_at_the_entry(tmp_path, monkeypatch, style,
                                                                             expected):
-    # shortjournal: Vancouver and AMA print it, APA 7 the full title; location: Citing Medicine only (APA 7 and
-    # AMA 11 dropped it); translator: APA only so far; eprintclass: no manual places an arXiv class
+    # shortjournal: Vancouver and AMA print it, APA 7 the full title; location: Citing Medicine prints it, and
+    # APA 7 and AMA 11 leave it out by rule (`omits`: no warning for every Zotero export); translator: APA only
+    # so far; eprintclass: no manual places an arXiv class
     monkeypatch.chdir(tmp_path)
     (tmp_path / "r.bib").write_text(PLACEMENT_BIB)
     assert _warnings(Path("r.bib"), style) == expected

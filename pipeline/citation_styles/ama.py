@@ -42,6 +42,7 @@ class Ama(Vancouver):
     name = "ama"
     numeric = True
     superscript = True
+    omits = frozenset({"location", "address"})  # AMA 11 (3.12.5) no longer gives the publisher's city
     et_al_after = 6
     et_al_first = 3
 

@@ -23,6 +23,8 @@ class Apa:
     name = "apa"
     numeric = False
     superscript = False
+    # Left out by the manual's rule, so not worth a warning: APA 7 (10.2) gives no publisher location.
+    omits = frozenset({"location", "address"})
 
     def prepare(self, entries: list[BibEntry], first_cited: list[str]) -> Context:
         ordered = sorted(entries, key=self.sort_key)

@@ -19,6 +19,7 @@ class Vancouver:
     name = "vancouver"
     numeric = True
     superscript = False
+    omits: frozenset[str] = frozenset()  # fields left out by the manual's rule (no warning); Citing Medicine prints all
     et_al_after = 6  # more than this many authors: the first `et_al_first`, then "et al"
     et_al_first = 6
 
