@@ -128,7 +128,7 @@ def _parts(word: list[Span]) -> list[list[Span]]:
 
     The table gives a citation's column its whole width, so no viewer breaks it even at a hyphen.
     """
-    if any(NBSP in s.text for s in word):
+    if any(NBSP in s.text for s in word) or not any(_HYPHEN_BREAK.search(s.text) for s in word):
         return [word]
     parts: list[list[Span]] = [[]]
     for span in word:
@@ -179,19 +179,25 @@ def _wrap(para: Para, family: FontFamily, size: float, width: float) -> _Wrap:
     return _Wrap(first, width - para.indent, family.width(" ", size))
 
 
+@lru_cache(maxsize=4096)  # fitting measures one paragraph at many sizes and widths
+def _breakable(para: Para) -> tuple[tuple[tuple[Span, ...], ...], ...]:
+    """The paragraph's words, each as the pieces a viewer may break it into."""
+    return tuple(tuple(tuple(part) for part in _parts(word)) for word in _words(para))
+
+
 @lru_cache(maxsize=65536)  # fitting re-measures the same paragraphs at the same sizes many times
 def line_count(para: Para, family: FontFamily, size: float, width: float) -> int:
     """How many lines `para` takes in a box `width` points wide (insets already taken off)."""
     state = _wrap(para, family, size, width)
-    for word in _words(para):
-        state = state.add_word([_width(part, family, size) for part in _parts(word)])
+    for parts in _breakable(para):
+        state = state.add_word([_width(part, family, size) for part in parts])
     return state.lines
 
 
 def longest_word(para: Para, family: FontFamily, size: float) -> float:
     """Width in points of the widest piece of `para` a line can hold: a word, the part of a hyphenated word up to
     its hyphen, or a whole citation (its words joined by no-break spaces)."""
-    return max((_width(part, family, size) for word in _words(para) for part in _parts(word)), default=0.0)
+    return max((_width(part, family, size) for parts in _breakable(para) for part in parts), default=0.0)
 
 
 def text_height(paras: list[Para], style: TextStyle, size: float, width: float, design_size: float) -> float:
