@@ -183,9 +183,9 @@ def test_fifty_times_the_review_traces_fast():
         evidence=dataclasses.replace(document.evidence, studies=document.evidence.studies * 50),
         lay_summary=dataclasses.replace(lay, sections=lay.sections * 50, key_messages=lay.key_messages * 50))
     text = (BUNDLED / "review.yaml").read_text(encoding="utf-8")
-    started = time.perf_counter()
+    started = time.process_time()
     result = trace(big, text)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert not result.diagnostics and len(result.facts) == 21 * 50
 
 

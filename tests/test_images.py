@@ -53,9 +53,9 @@ def test_a_file_larger_than_the_limit_is_refused_by_its_size_alone(make_review, 
     def sparse(path: Path) -> None:  # 1 GB on paper, nothing on disk; a read would take seconds
         with path.open("wb") as file:
             file.truncate(2**30)
-    start = time.perf_counter()
+    start = time.process_time()
     found = errors(make_review, tmp_path, "big.png", sparse)
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
     assert found == [f"r/review.yaml:9:16: error: image 'big.png' is 1024.0 MiB, more than the "
                      f"{IMAGE_FILE_BYTES // 2**20} MiB a figure may be; make it smaller"]
 
@@ -120,9 +120,9 @@ def test_a_plain_svg_with_local_uses_and_data_urls_passes(make_review, tmp_path)
 def test_nested_uses_that_multiply_are_refused_quickly(make_review, tmp_path):
     body = use_bomb(9)  # 1.6 KB that WeasyPrint would expand to a billion elements
     assert len(SVG + body) < 2000
-    start = time.perf_counter()
+    start = time.process_time()
     found = svg_errors(make_review, tmp_path, body)
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
     assert found == ["r/review.yaml:9:16: error: image 'f.svg' expands to more than "
                      f"{SVG_ELEMENTS:,} elements through nested <use> references (each copies what it refers to); "
                      "simplify it"]

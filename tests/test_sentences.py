@@ -77,6 +77,6 @@ def test_sentences_keep_every_word_in_order():
 
 def test_time_grows_linearly():
     text = " ".join(t for t, _ in GOLDEN) * 200  # about 300 kB: a quadratic splitter takes minutes
-    started = time.perf_counter()
+    started = time.process_time()
     split_sentences(text)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2

@@ -79,9 +79,9 @@ def test_split_para_cuts_at_words_with_an_ellipsis():
 def _timed(work, *args) -> float:
     import time
 
-    start = time.perf_counter()
+    start = time.process_time()
     work(*args)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def _long_para(words: int) -> Para:
@@ -113,4 +113,4 @@ def test_a_40_kb_title_is_cut_in_moments():
     title = " ".join(f"word{i % 97}" for i in range(6000))[:40_000]
     para, size = fitted_line(frame, frame.title, title, 28, 20, "heading", bold=True)
     assert para.text.endswith("…") and len(para.text) < 400
-    assert _timed(fitted_line, frame, frame.title, title * 4, 28, 20, "heading") < 6.0  # 1.4 s measured
+    assert _timed(fitted_line, frame, frame.title, title * 4, 28, 20, "heading") < 6.0  # CPU seconds: 1.1 measured (a hang guard, not a speed target)
