@@ -132,18 +132,30 @@ def test_footer_short_title_and_number(talk):
         assert 'type="slidenum"' in shape(slide, "Slide Number")._element.xml
 
 
+def table_rows(pres) -> list[list[tuple[str, list[str]]]]:
+    """Each table slide's body rows as ("group", [its text]) or ("study", [each cell's text])."""
+    found = []
+    for slide in pres.slides:
+        for table in (s.table for s in slide.shapes if s.has_table):
+            found.append([("group" if row.cells[0].is_merge_origin else "study",
+                           [row.cells[0].text] if row.cells[0].is_merge_origin else [c.text for c in row.cells])
+                          for row in list(table.rows)[1:]])
+    return found
+
+
 def test_evidence_table_is_native_with_every_cell(talk):
     document, _, pres = talk
     tables = [s.table for slide in pres.slides for s in slide.shapes if s.has_table]
     assert tables
     header = [c.text for c in tables[0].rows[0].cells]
-    assert header == ["Condition", "Study", "Design", "Participants", "Duration", "Main finding"]
-    rows = [[c.text for c in row.cells] for table in tables for row in list(table.rows)[1:]]
+    assert header == ["Study", "Design", "Participants", "Duration", "Main finding"]  # the condition heads a group
+    rows = [cells for page in table_rows(pres) for kind, cells in page if kind == "study"]
     assert len(rows) == len(document.evidence.studies)
     first = document.evidence.studies[0]
-    assert rows[0] == [plain_text(first.condition), "Mischoulon\u00a0et\u00a0al.\u00a0(2021)", "Pilot study",
+    assert table_rows(pres)[0][0] == ("group", [plain_text(first.condition)])
+    assert rows[0] == ["Mischoulon\u00a0et\u00a0al.\u00a0(2021)", "Pilot study",
                        plain_text(first.participants), "8 weeks", plain_text(first.finding)]
-    assert rows[2][3] == "not stated"
+    assert rows[2][2] == "not stated"
 
 
 def test_every_reference_on_a_slide(talk):
@@ -277,8 +289,8 @@ def test_a_huge_table_cell_is_cut_not_overflowing(make_review):
             - {{condition: C, study: '@smith2020', design: D, finding: {huge}}}
         """)
     pres = deck(build(review)[1])
-    cells = [c.text for s in pres.slides for sh in s.shapes if sh.has_table for c in sh.table.rows[1].cells]
-    assert cells[-1].endswith("…") and len(cells[-1]) < len(huge)
+    cells = [c.text for s in pres.slides for sh in s.shapes if sh.has_table for c in sh.table.rows[2].cells]
+    assert cells[-1].endswith("…") and len(cells[-1]) < len(huge)  # (row 1 names the condition)
 
 
 def test_an_image_no_viewer_shows_becomes_its_alt_text(make_review, tmp_path):
@@ -333,8 +345,8 @@ def test_bundled_review_deck(theme):
     assert all(any(t.startswith(section.title[:40]) for t in titles) for section in document.sections[:-1])
     assert "Conclusion" not in titles and "Take-home messages" in titles  # said once
     if document.evidence:
-        assert sum(len(sh.table.rows) - 1 for s in slides for sh in s.shapes if sh.has_table) == \
-            len(document.evidence.studies)
+        studies = [row for page in table_rows(pres) for row in page if row[0] == "study"]
+        assert len(studies) == len(document.evidence.studies)
     text = " ".join(shape(s, "References").text_frame.text for s in slides if shape(s, "References"))
     cited = {k for s in outline(document).slides if s.kind != "references" for k in s.sources}
     assert all((plain_text(r.runs) in text) == (r.key in cited) for r in document.bibliography.references)

@@ -66,6 +66,7 @@ class TableBlock:
     size: float
     line_spacing: float
     items: tuple[int, ...] = ()  # which studies (rows of the source table) the body rows are
+    groups: tuple[int, ...] = ()  # which of `rows` are group rows: one cell, spanning the table
 
 
 @dataclass(frozen=True)
