@@ -106,3 +106,12 @@ def test_fitting_is_a_separate_step(talk):
     assert [s.kind for s in big][0] == "title" and big[-1].kind == "closing"
     assert sum(s.title.endswith("(cont.)") for s in small) > sum(s.title.endswith("(cont.)") for s in big)
     assert len(fit(talk, Frame(design, 960, 540))) == len(big)  # the outline is not changed by fitting
+
+
+def test_the_evidence_slide_groups_its_studies_by_condition_as_the_chart_does(document, talk):
+    slide = talk.of_kind("evidence")[0]
+    assert [c.field for c in slide.columns] == [c.field for c in document.decided.evidence_columns
+                                                if c.field != "condition"]
+    chart = document.decided.evidence_chart
+    assert [plain_text(g.condition) for g in slide.groups] == [g.condition for g in chart.groups]
+    assert [g.rows for g in slide.groups] == [tuple(m.row for m in g.marks) for g in chart.groups]

@@ -132,18 +132,30 @@ def test_footer_short_title_and_number(talk):
         assert 'type="slidenum"' in shape(slide, "Slide Number")._element.xml
 
 
+def table_rows(pres) -> list[list[tuple[str, list[str]]]]:
+    """Each table slide's body rows as ("group", [its text]) or ("study", [each cell's text])."""
+    found = []
+    for slide in pres.slides:
+        for table in (s.table for s in slide.shapes if s.has_table):
+            found.append([("group" if row.cells[0].is_merge_origin else "study",
+                           [row.cells[0].text] if row.cells[0].is_merge_origin else [c.text for c in row.cells])
+                          for row in list(table.rows)[1:]])
+    return found
+
+
 def test_evidence_table_is_native_with_every_cell(talk):
     document, _, pres = talk
     tables = [s.table for slide in pres.slides for s in slide.shapes if s.has_table]
     assert tables
     header = [c.text for c in tables[0].rows[0].cells]
-    assert header == ["Condition", "Study", "Design", "Participants", "Duration", "Main finding"]
-    rows = [[c.text for c in row.cells] for table in tables for row in list(table.rows)[1:]]
+    assert header == ["Study", "Design", "Participants", "Duration", "Main finding"]  # the condition heads a group
+    rows = [cells for page in table_rows(pres) for kind, cells in page if kind == "study"]
     assert len(rows) == len(document.evidence.studies)
     first = document.evidence.studies[0]
-    assert rows[0] == [plain_text(first.condition), "Mischoulon\u00a0et\u00a0al.\u00a0(2021)", "Pilot study",
+    assert table_rows(pres)[0][0] == ("group", [plain_text(first.condition)])
+    assert rows[0] == ["Mischoulon\u00a0et\u00a0al.\u00a0(2021)", "Pilot study",
                        plain_text(first.participants), "8 weeks", plain_text(first.finding)]
-    assert rows[2][3] == "not stated"
+    assert rows[2][2] == "not stated"
 
 
 def test_every_reference_on_a_slide(talk):
@@ -277,8 +289,8 @@ def test_a_huge_table_cell_is_cut_not_overflowing(make_review):
             - {{condition: C, study: '@smith2020', design: D, finding: {huge}}}
         """)
     pres = deck(build(review)[1])
-    cells = [c.text for s in pres.slides for sh in s.shapes if sh.has_table for c in sh.table.rows[1].cells]
-    assert cells[-1].endswith("…") and len(cells[-1]) < len(huge)
+    cells = [c.text for s in pres.slides for sh in s.shapes if sh.has_table for c in sh.table.rows[2].cells]
+    assert cells[-1].endswith("…") and len(cells[-1]) < len(huge)  # (row 1 names the condition)
 
 
 def test_an_image_no_viewer_shows_becomes_its_alt_text(make_review, tmp_path):
@@ -333,8 +345,8 @@ def test_bundled_review_deck(theme):
     assert all(any(t.startswith(section.title[:40]) for t in titles) for section in document.sections[:-1])
     assert "Conclusion" not in titles and "Take-home messages" in titles  # said once
     if document.evidence:
-        assert sum(len(sh.table.rows) - 1 for s in slides for sh in s.shapes if sh.has_table) == \
-            len(document.evidence.studies)
+        studies = [row for page in table_rows(pres) for row in page if row[0] == "study"]
+        assert len(studies) == len(document.evidence.studies)
     text = " ".join(shape(s, "References").text_frame.text for s in slides if shape(s, "References"))
     cited = {k for s in outline(document).slides if s.kind != "references" for k in s.sources}
     assert all((plain_text(r.runs) in text) == (r.key in cited) for r in document.bibliography.references)
@@ -588,3 +600,100 @@ def test_section_dividers_when_the_design_asks(tmp_path):
     assert len(dividers) == len(document.sections) - 1  # the conclusion is the take-home slide
     assert all(s.has_notes_slide and s.notes_slide.notes_text_frame.text for s in dividers)
     assert len(slides) == SLIDE_COUNT + len(dividers)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def _expected_rows(document) -> list[tuple[str, tuple[str, ...]]]:
+    """(condition, each shown cell's text) of every study: what the slides must show, each once."""
+    columns = [c for c in document.decided.evidence_columns if c.field != "condition"]
+    return sorted((_words(plain_text(s.condition)),
+                   tuple(_words(plain_text(getattr(s, c.field))) or "not stated" for c in columns))
+                  for s in document.evidence.studies)
+
+
+def _shown_rows(pres) -> list[tuple[str, tuple[str, ...]]]:
+    """(the condition of the group row above it, its cells' text) of every study row of the table slides."""
+    found = []
+    for page in table_rows(pres):
+        assert page[0][0] == "group"  # every table slide starts by naming its condition
+        for kind, cells in page:
+            condition = cells[0].removesuffix(" (cont.)") if kind == "group" else condition
+            found += [(condition, tuple(_words(c) for c in cells))] if kind == "study" else []
+    return found
+
+
+def test_each_study_is_shown_once_under_its_condition_named_by_a_row_spanning_the_table(shown):
+    document, pres = shown
+    columns = len([c for c in document.decided.evidence_columns if c.field != "condition"])
+    tables = [sh.table for s in pres.slides for sh in s.shapes if sh.has_table]
+    assert tables and all(len(t.columns) == columns for t in tables)
+    assert not any("Condition" in [c.text for c in t.rows[0].cells] for t in tables)
+    groups = [row.cells[0] for t in tables for row in list(t.rows)[1:] if row.cells[0].is_merge_origin]
+    assert groups and all(cell.span_width == columns and cell.text for cell in groups)
+    assert sorted(_shown_rows(pres)) == _expected_rows(document)
+
+
+def test_the_notes_of_a_table_slide_carry_its_studies_whole_with_their_condition(shown):
+    _, pres = shown
+    for slide in (s for s in pres.slides if any(sh.has_table for sh in s.shapes)):
+        notes = _words(slide.notes_slide.notes_text_frame.text)
+        rows = list(next(sh.table for sh in slide.shapes if sh.has_table).rows)[1:]
+        for row in rows:
+            cells = [_words(c.text) for c in row.cells]
+            if row.cells[0].is_merge_origin:
+                condition = cells[0].removesuffix(" (cont.)")
+                continue
+            assert f"{condition}: {cells[0]}, {cells[1]}," in notes and cells[-1] in notes
+
+
+EVIDENCE_ROW = "    - {{condition: {condition}, study: '@smith2020', design: Randomised controlled trial, " \
+               "participants: {n} adults, duration: 8 weeks, finding: '{finding}'}}\n"
+FINDING = ("Symptoms improved more than with placebo, and the improvement lasted through the follow-up visits; "
+           "side effects were mild and transient, and no participant left the study because of them")
+
+
+def grouped_review(make_review, conditions: list[str]) -> Path:
+    rows = "".join(EVIDENCE_ROW.format(condition=c, n=10 + i, finding=FINDING) for i, c in enumerate(conditions))
+    return make_review("title: T\nauthors: [{name: A}]\nabstract: Text [@smith2020].\n"
+                       "sections:\n  - title: S\n    body:\n      - Prose about depression and anxiety [@smith2020].\n"
+                       "evidence:\n  studies:\n" + rows)
+
+
+def test_a_slide_that_goes_on_with_a_condition_names_it_again_with_cont(make_review):
+    review = grouped_review(make_review, ["Depression"] * 3 + ["Anxiety"] + ["DEPRESSION"] * 3)
+    document, data = build(review)
+    pres = deck(data)
+    pages = table_rows(pres)
+    assert len(pages) > 1
+    heads = [page[0] for page in pages]
+    assert heads[0] == ("group", ["Depression"]) and ("group", ["Depression (cont.)"]) in heads[1:]
+    names = [cells[0] for page in pages for kind, cells in page if kind == "group"]
+    assert [n for n in names if not n.endswith("(cont.)")] == ["Depression", "Anxiety"]  # grouped as the chart
+    for before, page in zip(pages, pages[1:]):  # "(cont.)" exactly where a slide goes on with a group
+        last = next(cells[0] for kind, cells in reversed(before) if kind == "group").removesuffix(" (cont.)")
+        goes_on = page[0][1][0].endswith(" (cont.)")
+        assert goes_on == (page[0][1][0] == f"{last} (cont.)")
+    folded = [(condition.casefold(), cells) for condition, cells in _expected_rows(document)]
+    assert sorted((c.casefold(), cells) for c, cells in _shown_rows(pres)) == sorted(folded)  # DEPRESSION too
+    assert len([1 for page in pages for kind, _ in page if kind == "study"]) == 7
+
+
+def test_a_table_without_conditions_has_no_group_rows(make_review):
+    review = grouped_review(make_review, ["''"] * 3)
+    document, data = build(review)
+    tables = [sh.table for s in deck(data).slides for sh in s.shapes if sh.has_table]
+    assert "condition" not in [c.field for c in document.decided.evidence_columns]
+    assert [c.text for c in tables[0].rows[0].cells] == ["Study", "Design", "Participants", "Duration",
+                                                         "Main finding"]
+    assert not any(c.is_merge_origin for t in tables for row in t.rows for c in row.cells)
+    assert sum(len(t.rows) - 1 for t in tables) == 3
+
+
+@pytest.mark.parametrize("theme, most", [("default", 8), ("classic", 8)])
+def test_a_long_table_takes_clearly_fewer_slides_once_grouped(theme, most):
+    """slides-long took 10 (default) and 14 (classic) slides of one or two rows with a Condition column."""
+    _, data = build(FIXTURES / "slides-long", theme)
+    assert len(table_rows(deck(data))) <= most

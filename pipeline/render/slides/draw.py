@@ -123,23 +123,40 @@ def _table(slide, block: TableBlock, design: SlideDesign) -> None:
     table.first_row, table.horz_banding = True, False
     for i, width in enumerate(block.columns):
         table.columns[i].width = emu(width)
+    band = False
     for r, (row, height) in enumerate(zip(block.rows, block.heights)):
         table.rows[r].height = emu(height)
+        if r in block.groups:
+            _group_row(table, r, row[0], block, design)
+            band = False  # each group's studies start on the plain fill
+            continue
         for c, cell_spans in enumerate(row):
-            _cell(table.cell(r, c), cell_spans, block, design, header=r == 0, band=r % 2 == 0)
+            _cell(table.cell(r, c), cell_spans, block, design, "table_header" if r == 0 else
+                  ("table_band" if band else "background"))
+        band = not band if r else band
 
 
-def _cell(cell, cell_spans: tuple[Span, ...], block: TableBlock, design: SlideDesign, header: bool,
-          band: bool) -> None:
+def _group_row(table, r: int, label: tuple[Span, ...], block: TableBlock, design: SlideDesign) -> None:
+    """A row naming a condition: one cell merged across the table, on the accent colour.
+
+    A fill, not a rule above the row: viewers draw the table style's white column borders across a rule.
+    """
+    cell = table.cell(r, 0)
+    if len(block.columns) > 1:
+        cell.merge(table.cell(r, len(block.columns) - 1))
+    _cell(cell, label, block, design, "accent", "table_header_text")
+
+
+def _cell(cell, cell_spans: tuple[Span, ...], block: TableBlock, design: SlideDesign, fill: str,
+          colour: str | None = None) -> None:
     cell.margin_left = cell.margin_right = emu(CELL_MARGIN_X)
     cell.margin_top = cell.margin_bottom = emu(CELL_MARGIN_Y)
     cell.vertical_anchor = MSO_ANCHOR.TOP
     cell.fill.solid()
-    fill = "table_header" if header else ("table_band" if band else "background")
     cell.fill.fore_color.rgb = RGBColor.from_string(design.colour(fill))
     p = cell.text_frame.paragraphs[0]
     p.line_spacing = emu(block.size * block.line_spacing)
-    colour = design.colour("table_header_text" if header else "table_text")
+    colour = design.colour(colour or ("table_header_text" if fill == "table_header" else "table_text"))
     for span in cell_spans:
         _run(p, span, design.body.name, block.size, colour)
 

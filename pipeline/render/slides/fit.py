@@ -230,7 +230,7 @@ def _fit_image(area: Box, size: tuple[int, int]) -> Box:
 def _evidence_slides(frame: Frame, slide: OutlineSlide, talk: TalkOutline) -> list[PlannedSlide]:
     """The table over as many slides as its rows need; each slide's notes: the caption, then its studies."""
     area = body_above_foot(frame)
-    blocks = table_blocks(frame, slide.table, slide.columns, slide.not_stated, area)
+    blocks = table_blocks(frame, slide.table, slide.columns, slide.not_stated, area, slide.groups)
     caption, studies = slide.notes[0], slide.notes[1:]
     slides = []
     for i, block in enumerate(blocks):

@@ -66,6 +66,7 @@ class TableBlock:
     size: float
     line_spacing: float
     items: tuple[int, ...] = ()  # which studies (rows of the source table) the body rows are
+    groups: tuple[int, ...] = ()  # which of `rows` are group rows: one cell, spanning the table
 
 
 @dataclass(frozen=True)
@@ -198,16 +199,3 @@ def even_chunks(items: list, count: int) -> list[list]:
         chunks.append(items[start:end])
         start = end
     return chunks
-
-
-def fill_pages(heights: list[float], available: float) -> list[list[int]]:
-    """Indexes of items of the given heights, greedily packed into pages of `available` height."""
-    pages: list[list[int]] = [[]]
-    used = 0.0
-    for i, height in enumerate(heights):
-        if pages[-1] and used + height > available:
-            pages.append([])
-            used = 0.0
-        pages[-1].append(i)
-        used += height
-    return pages

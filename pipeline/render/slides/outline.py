@@ -34,6 +34,14 @@ Item = Union[Runs, str]  # inline runs from the review, or plain text the talk a
 
 
 @dataclass(frozen=True)
+class TableGroup:
+    """One condition of the evidence table and its studies (indexes of the table's rows, in table order)."""
+
+    condition: Item
+    rows: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class OutlineSlide:
     """One slide of the talk before fitting: it may become several "(cont.)" slides once fitted.
 
@@ -61,6 +69,7 @@ class OutlineSlide:
     table: EvidenceTable | None = None
     columns: tuple[Column, ...] = ()
     not_stated: str = ""
+    groups: tuple[TableGroup, ...] = ()  # the evidence rows by condition, when the table shows the condition
     chart: EvidenceChart | None = None
 
 
@@ -208,13 +217,21 @@ def _first_sentence(paragraph: Paragraph) -> str:
 
 
 def _evidence(document: Document, section: str) -> list[OutlineSlide]:
-    """The evidence table (notes: its caption, then each study as a sentence), then its chart."""
+    """The evidence table (notes: its caption, then each study as a sentence), then its chart.
+
+    When the table shows the condition, the slides group the studies by it, as the chart does: the
+    condition heads its studies once instead of filling a column of its own.
+    """
     table, decided = document.evidence, document.decided
     sources = _keys(*(getattr(s, c.field) for s in table.studies for c in decided.evidence_columns))
     notes = (table.caption.rstrip(".") + ".", *(_study_sentence(s) for s in table.studies))
     rows = tuple(_keys(*(getattr(s, c.field) for c in decided.evidence_columns)) for s in table.studies)
+    condition = next((c for c in decided.evidence_columns if c.field == "condition"), None)
+    groups = _groups(table, f"{condition.label} {decided.evidence_not_stated}") if condition else ()
+    columns = tuple(c for c in decided.evidence_columns if c is not condition)
     slides = [OutlineSlide("evidence", decided.evidence_heading, notes=notes, sources=sources, section=section,
-                           item_sources=rows, table=table, columns=decided.evidence_columns, not_stated=decided.evidence_not_stated)]
+                           item_sources=rows, table=table, columns=columns, not_stated=decided.evidence_not_stated,
+                           groups=groups)]
     chart = decided.evidence_chart
     if chart is not None:  # its text alternative and plain words are the notes: what the picture shows
         notes = clean_notes(f"Figure {decided.evidence_chart_number}. {chart.caption}\n"
@@ -222,6 +239,18 @@ def _evidence(document: Document, section: str) -> list[OutlineSlide]:
         slides.append(OutlineSlide("chart", chart.plain_heading, notes=(notes,), sources=sources, section=section,
                                    chart=chart))
     return slides
+
+
+def _groups(table: EvidenceTable, not_stated: str) -> tuple[TableGroup, ...]:
+    """The studies by condition (the same words, case and spacing aside), in order of each one's first row.
+
+    The chart's rule (`pipeline.chart`), so the table and the chart after it group the same studies.
+    """
+    found: dict[str, tuple[Item, list[int]]] = {}
+    for i, study in enumerate(table.studies):
+        words = " ".join(plain_text(study.condition).split()) if study.condition else ""
+        found.setdefault(words.casefold(), (study.condition if words else not_stated, []))[1].append(i)
+    return tuple(TableGroup(condition, tuple(rows)) for condition, rows in found.values())
 
 
 def _study_sentence(study: Study) -> str:

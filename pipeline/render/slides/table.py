@@ -1,42 +1,55 @@
 """The evidence table as native table slides: columns, measured rows, split across slides.
 
-Row heights come from wrapping every cell with the theme's font metrics, so
-viewers never need to grow a row; rows go on as many slides as they need, each
-repeating the header.
+When the table shows the condition, the slides group the studies under it, as
+the chart does: a row spanning the table names the condition before its
+studies (again, "(cont.)", at the top of a slide that goes on with it), and its
+column's width goes to the finding. Row heights come from wrapping every cell
+with the theme's font metrics, so viewers never need to grow a row; rows go on
+as many slides as they need, each repeating the header.
 """
 
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass, replace
 
 from pipeline.model import Column, EvidenceTable, Runs
-from pipeline.render.slides.layout import (CELL_MARGIN_X, CELL_MARGIN_Y, FIT_GUARD, Box, Frame, TableBlock,
-                                          even_chunks, fill_pages)
+from pipeline.render.slides.layout import CELL_MARGIN_X, CELL_MARGIN_Y, FIT_GUARD, Box, Frame, TableBlock
 from pipeline.render.slides.metrics import line_count, longest_word
+from pipeline.render.slides.outline import TableGroup
+from pipeline.render.slides.table_pages import Sequence, best_pages
 from pipeline.render.slides.text import Para, Span, spans_with_whole_cites, strip_spans
 
 # viewers set a bold header word or a whole citation a little wider than measured: room so it never breaks
 WORD_SLACK = 1.1
+CONT = " (cont.)"
+Cell = tuple[Span, ...]
 
-# relative width of each column, by the Study field it shows: the finding needs the most room
-WEIGHTS = {"condition": 1.1, "study": 1.35, "design": 1.35, "participants": 1.15, "duration": 0.95, "finding": 2.4}
+
+@dataclass(frozen=True)
+class _Rows:
+    """What the slides show of the table: the header, the studies in the order shown, each one's group."""
+
+    header: tuple[Cell, ...]
+    studies: tuple[int, ...]  # indexes of the table's rows, in the order the slides show them
+    cells: tuple[tuple[Cell, ...], ...]  # their cells, in that order
+    group: tuple[int, ...] = ()  # each shown row's group (index into `labels`); () when not grouped
+    labels: tuple[Cell, ...] = ()  # each group's condition, bold
 
 
-def table_blocks(frame: Frame, table: EvidenceTable, columns: tuple[Column, ...],
-                 not_stated: str, area: Box | None = None) -> list[TableBlock]:
-    """The table's decided columns as one TableBlock per slide (in `area`, else the body), at the largest size
-    that needs the fewest slides."""
+def table_blocks(frame: Frame, table: EvidenceTable, columns: tuple[Column, ...], not_stated: str,
+                 area: Box | None = None, groups: tuple[TableGroup, ...] = ()) -> list[TableBlock]:
+    """The table's columns as one TableBlock per slide (in `area`, else the body), at the largest size that
+    needs the fewest slides; with `groups`, each condition's studies under a row naming it."""
     frame = _Area(frame, area or frame.body)
-    header = tuple((Span(c.label, bold=True),) for c in columns)
-    rows = [tuple(_cell(getattr(s, c.field), not_stated) for c in columns) for s in table.studies]
-    widths = _best_widths(frame, [WEIGHTS.get(c.field, 1.0) for c in columns], header, rows)
+    rows = _rows(table, columns, not_stated, groups)
+    widths = column_widths(frame, columns, rows)
     sizes = _sizes(frame)
-    plans = {size: _pages(frame, header, rows, widths, size) for size in sizes}
+    plans = {size: _pages(frame, rows, widths, size) for size in sizes}
     if all(p is None for p in plans.values()):  # a row taller than a slide even at the smallest size
         smallest = sizes[-1]
-        room = frame.body.h - _row_height(frame, header, widths, smallest)
-        rows = [_clip_row(frame, r, widths, smallest, room) for r in rows]
-        plans = {smallest: _pages(frame, header, rows, widths, smallest)}
+        room = frame.body.h - _height(frame, rows.header, widths, smallest) - _label_room(frame, rows, smallest)
+        rows = replace(rows, cells=tuple(_clip_row(frame, r, widths, smallest, room) for r in rows.cells))
+        plans = {smallest: _pages(frame, rows, widths, smallest)}
         sizes = [smallest]
     fewest = min(len(p) for p in plans.values() if p is not None)
     size = next(s for s in sizes if plans[s] is not None and len(plans[s]) == fewest)
@@ -53,87 +66,132 @@ class _Area:
         return getattr(self._frame, name)
 
 
+def _rows(table: EvidenceTable, columns: tuple[Column, ...], not_stated: str,
+          groups: tuple[TableGroup, ...]) -> _Rows:
+    header = tuple((Span(c.label, bold=True),) for c in columns)
+    order = tuple(i for g in groups for i in g.rows) or tuple(range(len(table.studies)))
+    cells = tuple(tuple(_cell(getattr(table.studies[i], c.field), not_stated) for c in columns) for i in order)
+    if not groups:
+        return _Rows(header, order, cells)
+    group = tuple(g for g, found in enumerate(groups) for _ in found.rows)
+    return _Rows(header, order, cells, group, tuple(_label(g.condition) for g in groups))
+
+
 def _sizes(frame: Frame) -> list[float]:
     largest, smallest = frame.design.size("table"), frame.design.size("table_min")
     return [largest - i for i in range(int(largest - smallest) + 1)]
 
 
-def _cell(runs: Runs | None, not_stated: str) -> tuple[Span, ...]:
+def _cell(runs: Runs | None, not_stated: str) -> Cell:
     """A cell's text, each citation in it whole ("Mischoulon et al. (2021)" is one word to wrapping)."""
     return strip_spans(spans_with_whole_cites(runs)) or (Span(not_stated, italic=True),)
 
 
-def _widths(total: float, weights: list[float]) -> list[float]:
-    widths = [round(total * w / sum(weights), 1) for w in weights]
-    widths[-1] = round(total - sum(widths[:-1]), 1)
-    return widths
+def _label(condition: Runs | str) -> Cell:
+    """A group row's text: the condition in bold."""
+    found = (Span(condition),) if isinstance(condition, str) else strip_spans(spans_with_whole_cites(condition))
+    return tuple(replace(s, bold=True) for s in found)
 
 
-def _best_widths(frame: Frame, weights: list[float], header: tuple, rows: list[tuple]) -> list[float]:
-    """Column widths from fixed weights or from how much text each column holds: whichever is shorter."""
-    size = frame.design.size("table")
-    choices = [_widths(frame.body.w, weights), _widths(frame.body.w, _content_weights(frame, header, rows))]
-    least = _least_widths(frame, header, rows, size)
-    choices = [_widened(w, least) for w in choices]
-    return min(choices, key=lambda w: sum(_row_height(frame, r, w, size) for r in (header, *rows)))
+# --- widths --------------------------------------------------------------------------------
 
 
-def _least_widths(frame: Frame, header: tuple, rows: list[tuple], size: float) -> list[float]:
-    """Each column's longest word or whole citation (the header's in bold) and the cell margins, with room.
+def column_widths(frame: Frame, columns: tuple[Column, ...], rows: _Rows) -> list[float]:
+    """Widths that make the rows least tall, the finding's column the widest but for a long citation's.
 
-    No word and no citation is broken mid-way: a viewer breaks inside a word that does not fit its column.
+    Each column but the finding takes the least width that keeps every one of its cells within some number
+    of lines, and the finding takes the rest: of the line counts whose widths fit, the one with the shortest
+    table. No column is narrower than its longest word or whole citation.
     """
-    return [_longest(frame, [header[i], *(row[i] for row in rows)], size) * WORD_SLACK + 2 * CELL_MARGIN_X + 2
-            for i in range(len(header))]
+    size = frame.design.size("table")
+    cells = [[rows.header[i], *(r[i] for r in rows.cells)] for i in range(len(columns))]
+    least = [_longest(frame, c, size) * WORD_SLACK + 2 * CELL_MARGIN_X + 2 for c in cells]
+    rest = _rest_column(frame, columns, cells)
+    total = frame.body.w
+    choices = []
+    for lines in range(1, 1 + max(_lines(frame, c, least[i], size) for i, c in enumerate(cells))):
+        widths = [_needed(frame, c, lines, least[i], size) if i != rest else 0.0 for i, c in enumerate(cells)]
+        widths[rest] = total - sum(widths)
+        if widths[rest] >= least[rest]:
+            choices.append(_rounded(widths, rest))
+    if not choices:  # too narrow for its words at any line count: every column its least, shared to fit
+        return _rounded([w * total / sum(least) for w in least], rest)
+    # the finding at least as wide as any column that is wider than its longest word or citation needs
+    widest = [w for w in choices if all(w[rest] >= x for x, floor in zip(w, least) if x > floor + 0.5)] or choices
+    return min(widest, key=lambda w: (_table_height(frame, rows, w, size), -w[rest]))
 
 
-def _longest(frame: Frame, cells: list[tuple[Span, ...]], size: float) -> float:
+def _rest_column(frame: Frame, columns: tuple[Column, ...], cells: list[list[Cell]]) -> int:
+    """The column that takes what the others leave: the finding, else the one with the most text."""
+    fields = [c.field for c in columns]
+    if "finding" in fields:
+        return fields.index("finding")
+    family = frame.design.body.family
+    return max(range(len(cells)), key=lambda i: sum(family.width(Para(c).text, 1) for c in cells[i]))
+
+
+def _needed(frame: Frame, cells: list[Cell], lines: int, least: float, size: float) -> float:
+    """The least width (to a half point, never under `least`) at which each of `cells` takes at most `lines`."""
+    family = frame.design.body.family
+    low, high = least, max(least, max(_one_line(family, c, size) for c in cells))
+    if _lines(frame, cells, low, size) <= lines:
+        return low
+    while high - low > 0.5:
+        middle = (low + high) / 2
+        low, high = (low, middle) if _lines(frame, cells, middle, size) <= lines else (middle, high)
+    return high
+
+
+def _one_line(family, cell: Cell, size: float) -> float:
+    return sum(family.width(s.text, size, s.bold, s.italic) for s in cell) + 2 * CELL_MARGIN_X + 2
+
+
+def _lines(frame: Frame, cells: list[Cell], width: float, size: float) -> int:
+    family = frame.design.body.family
+    return max(line_count(Para(c), family, size, width - 2 * CELL_MARGIN_X) for c in cells)
+
+
+def _rounded(widths: list[float], rest: int) -> list[float]:
+    """Widths to a tenth of a point (up, so a measured width never shrinks), `rest` taking the remainder."""
+    total = sum(widths)
+    found = [-(-round(w * 100) // 10) / 10 for w in widths]
+    found[rest] = round(found[rest] + total - sum(found), 1)
+    return found
+
+
+def _longest(frame: Frame, cells: list[Cell], size: float) -> float:
     """The width of the widest unbreakable word of `cells` at `size`, in its own style."""
     return max((longest_word(Para(c), frame.design.body.family, size) for c in cells), default=0.0)
 
 
-def _widened(widths: list[float], least: list[float]) -> list[float]:
-    """`widths` with each column at least its `least`; the other columns share what is left as they shared it.
-
-    Taking the room from the widest column alone left the finding, the column with the most text,
-    the narrowest on the slide once the study column had room for its longest citation.
-    """
-    total, fixed = sum(widths), {}
-    while True:
-        free = [i for i in range(len(widths)) if i not in fixed]
-        scale = (total - sum(fixed.values())) / sum(widths[i] for i in free)
-        short = {i: least[i] for i in free if widths[i] * scale < least[i]}
-        if not short or len(short) == len(free):  # all short: the table is too narrow for its words
-            break
-        fixed |= short
-    found = [fixed.get(i, widths[i] * scale) for i in range(len(widths))]
-    found = [math.ceil(w * 10) / 10 if i in fixed else round(w, 1) for i, w in enumerate(found)]
-    widest = max(free, key=lambda i: found[i])  # rounding's remainder goes where a point matters least
-    found[widest] = round(found[widest] + total - sum(found), 1)
-    return found
+def _table_height(frame: Frame, rows: _Rows, widths: list[float], size: float) -> float:
+    return sum(_height(frame, r, widths, size) for r in (rows.header, *rows.cells))
 
 
-def _content_weights(frame: Frame, header: tuple, rows: list[tuple]) -> list[float]:
-    """Each column's average text width, but never less than its longest word needs."""
+# --- heights and pages ---------------------------------------------------------------------
+
+
+def _height(frame: Frame, cells: tuple[Cell, ...], widths: list[float], size: float) -> float:
+    """A row's height: its tallest cell's lines and the cell margins (a group row: one cell, all widths)."""
     family = frame.design.body.family
-    weights = []
-    for i in range(len(header)):
-        texts = ["".join(s.text for s in row[i]) for row in rows]
-        average = sum(family.width(t, 1) for t in texts) / len(texts)
-        weights.append(max(average, 2.2 * _longest(frame, [header[i], *(row[i] for row in rows)], 1)))
-    return weights
-
-
-def _row_height(frame: Frame, cells: tuple[tuple[Span, ...], ...], widths: list[float], size: float) -> float:
-    family = frame.design.body.family
+    widths = [sum(widths)] if len(cells) == 1 < len(widths) else widths
     lines = max(line_count(Para(c), family, size, w - 2 * CELL_MARGIN_X) for c, w in zip(cells, widths))
     return round(lines * size * frame.design.line_spacing + 2 * CELL_MARGIN_Y + FIT_GUARD, 1)
+
+
+def _label_room(frame: Frame, rows: _Rows, size: float) -> float:
+    """The tallest group row a slide may need above a row, "(cont.)" included (0 when not grouped)."""
+    return max((_height(frame, (_cont(label),), [frame.body.w], size) for label in rows.labels), default=0.0)
+
+
+def _cont(label: Cell) -> Cell:
+    return (*label, Span(CONT, bold=True))
 
 
 def _clip_row(frame: Frame, row: tuple, widths: list[float], size: float, room: float) -> tuple:
     """The row with its longest cells cut short (ending in '…') until it fits `room`."""
     cells = list(row)
-    while _row_height(frame, tuple(cells), widths, size) > room:
+    while _height(frame, tuple(cells), widths, size) > room:
         family = frame.design.body.family
         lines = [line_count(Para(c), family, size, w - 2 * CELL_MARGIN_X) for c, w in zip(cells, widths)]
         i = lines.index(max(lines))
@@ -142,30 +200,33 @@ def _clip_row(frame: Frame, row: tuple, widths: list[float], size: float, room: 
     return tuple(cells)
 
 
-def _pages(frame: Frame, header: tuple, rows: list[tuple], widths: list[float],
-           size: float) -> list[TableBlock] | None:
+def _pages(frame: Frame, rows: _Rows, widths: list[float], size: float) -> list[TableBlock] | None:
     """The rows on pages at `size`; None if a single row cannot fit a slide at that size."""
-    head_h = _row_height(frame, header, widths, size)
-    heights = [_row_height(frame, r, widths, size) for r in rows]
-    available = frame.body.h - head_h
-    if max(heights) > available:
+    head = _height(frame, rows.header, widths, size)
+    heights = [_height(frame, r, widths, size) for r in rows.cells]
+    group = rows.group
+    labels = [_height(frame, (label,), widths, size) for label in rows.labels]
+    conts = [_height(frame, (_cont(label),), widths, size) for label in rows.labels]
+    sequence = Sequence(tuple(heights), group, tuple(labels), tuple(conts))
+    pages = best_pages(sequence, frame.body.h - head)
+    if pages is None:
         return None
-    blocks = []
-    for page in _even_pages(heights, available):
-        page_heights = (head_h, *(heights[i] for i in page))
-        box = Box(frame.body.x, frame.body.y, frame.body.w, sum(page_heights))
-        blocks.append(TableBlock(box, tuple(widths), (header, *(rows[i] for i in page)), page_heights,
-                                 size, frame.design.line_spacing, tuple(page)))
-    return blocks
+    return [_block(frame, rows, widths, size, head, sequence, page) for page in pages]
 
 
-def _even_pages(heights: list[float], available: float) -> list[list[int]]:
-    """As few pages as greedy packing needs, with their rows shared out evenly when they still fit.
-
-    3 rows and 1 would strand a row on a slide of its own; 2 and 2 read as one table.
-    """
-    pages = fill_pages(heights, available)
-    rows = list(range(len(heights)))
-    even = even_chunks(rows, len(pages))
-    fits = all(sum(heights[i] for i in page) <= available for page in even)
-    return even if fits else pages
+def _block(frame: Frame, rows: _Rows, widths: list[float], size: float, head: float, sequence: Sequence,
+           page: range) -> TableBlock:
+    """One slide's table: the header, then each row of `page` after its group's row where a group starts."""
+    cells, heights, group_rows = [rows.header], [head], []
+    for k in page:
+        label = sequence.label_before(k, page.start)
+        if label:
+            g = rows.group[k]
+            group_rows.append(len(cells))
+            cells.append((_cont(rows.labels[g]),) if label == "cont" else (rows.labels[g],))
+            heights.append(sequence.conts[g] if label == "cont" else sequence.labels[g])
+        cells.append(rows.cells[k])
+        heights.append(sequence.heights[k])
+    box = Box(frame.body.x, frame.body.y, frame.body.w, sum(heights))
+    return TableBlock(box, tuple(widths), tuple(cells), tuple(heights), size, frame.design.line_spacing,
+                      tuple(rows.studies[k] for k in page), tuple(group_rows))
