@@ -73,13 +73,14 @@ def evidence_chart(document: Document) -> EvidenceChart | None:
     """The chart of the document's evidence table; None without evidence or when the author turned it off."""
     if not document.evidence or not document.evidence.studies or not chart_enabled(document):
         return None
-    return build_chart(document.evidence.studies)
+    return build_chart(document.evidence.studies, document.decided.evidence_groups or None)
 
 
-def build_chart(studies: tuple[Study, ...]) -> EvidenceChart:
-    """The chart of these evidence rows."""
-    groups = _groups([(_mark(i, study), _label(study.condition) or "Condition not stated")
-                      for i, study in enumerate(studies)])
+def build_chart(studies: tuple[Study, ...], groups: tuple[tuple[int, ...], ...] | None = None) -> EvidenceChart:
+    """The chart of these evidence rows, grouped as `condition_groups` groups them unless `groups` is given."""
+    groups = tuple(Group(_label(studies[rows[0]].condition) or "Condition not stated",
+                         tuple(_mark(i, studies[i]) for i in rows))
+                   for rows in (groups or condition_groups(studies)))
     marks = [m for g in groups for m in g.marks]
     designs = tuple(sorted({m.design for m in marks}, key=lambda d: d.rank))
     axis = make_axis([m.participants for m in marks if m.participants is not None])
@@ -93,15 +94,15 @@ def _mark(row: int, study: Study) -> Mark:
     return Mark(row, _label(study.study), classify(label), label, count, noun)
 
 
-def _groups(marks: list[tuple[Mark, str]]) -> tuple[Group, ...]:
-    """Marks grouped by condition (same wording, case and spacing aside), groups in order of first row."""
-    order: dict[str, list[Mark]] = {}
-    names: dict[str, str] = {}
-    for mark, condition in marks:
-        key = condition.casefold()
-        names.setdefault(key, condition)
-        order.setdefault(key, []).append(mark)
-    return tuple(Group(names[key], tuple(found)) for key, found in order.items())
+def condition_groups(studies: tuple[Study, ...]) -> tuple[tuple[int, ...], ...]:
+    """The rows (indexes) by condition: the same words, case and spacing aside; groups in order of first row.
+
+    The one rule the chart and the deck's grouped table follow (`Decisions.evidence_groups`).
+    """
+    order: dict[str, list[int]] = {}
+    for i, study in enumerate(studies):
+        order.setdefault(_label(study.condition).casefold(), []).append(i)
+    return tuple(tuple(rows) for rows in order.values())
 
 
 class _Label(PlainText):

@@ -320,6 +320,7 @@ class Decisions:
     evidence_heading: str = ""
     evidence_columns: tuple[Column, ...] = ()
     evidence_not_stated: str = ""  # what a cell shows when its row does not state it
+    evidence_groups: tuple[tuple[int, ...], ...] = ()  # row indexes by condition, as the chart and deck group them
     evidence_chart: EvidenceChart | None = None  # None: no evidence rows, or `evidence.chart: false`
     evidence_chart_number: int = 0  # its figure number, after the review's own figures: "Figure 2."
 

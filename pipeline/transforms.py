@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from pipeline.chart import evidence_chart
+from pipeline.chart import condition_groups, evidence_chart
 from pipeline.model import Column, Decisions, Document, Person, Runs, Text, citations
 from pipeline.visitor import InlineTransform, map_inline, walk_runs
 
@@ -72,12 +72,13 @@ NOT_STATED = "not stated"  # what a cell shows when the review does not state it
 
 
 def evidence_columns(document: Document) -> Document:
-    """The columns of `COLUMNS` that at least one row fills."""
+    """The columns of `COLUMNS` that at least one row fills, and the rows grouped by condition."""
     if not document.evidence:
         return document
     rows = document.evidence.studies
     kept = tuple(c for c in COLUMNS if any(getattr(row, c.field) for row in rows))
-    return _decide(document, evidence_columns=kept, evidence_not_stated=NOT_STATED)
+    return _decide(document, evidence_columns=kept, evidence_not_stated=NOT_STATED,
+                   evidence_groups=condition_groups(rows))
 
 
 # --- 3. citation numbering: the reading order --------------------------------------------------

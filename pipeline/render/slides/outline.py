@@ -227,7 +227,9 @@ def _evidence(document: Document, section: str) -> list[OutlineSlide]:
     notes = (table.caption.rstrip(".") + ".", *(_study_sentence(s) for s in table.studies))
     rows = tuple(_keys(*(getattr(s, c.field) for c in decided.evidence_columns)) for s in table.studies)
     condition = next((c for c in decided.evidence_columns if c.field == "condition"), None)
-    groups = _groups(table, f"{condition.label} {decided.evidence_not_stated}") if condition else ()
+    not_stated = f"{condition.label} {decided.evidence_not_stated}" if condition else ""
+    groups = tuple(TableGroup(table.studies[rows[0]].condition or not_stated, rows)
+                   for rows in decided.evidence_groups) if condition else ()
     columns = tuple(c for c in decided.evidence_columns if c is not condition)
     slides = [OutlineSlide("evidence", decided.evidence_heading, notes=notes, sources=sources, section=section,
                            item_sources=rows, table=table, columns=columns, not_stated=decided.evidence_not_stated,
@@ -239,18 +241,6 @@ def _evidence(document: Document, section: str) -> list[OutlineSlide]:
         slides.append(OutlineSlide("chart", chart.plain_heading, notes=(notes,), sources=sources, section=section,
                                    chart=chart))
     return slides
-
-
-def _groups(table: EvidenceTable, not_stated: str) -> tuple[TableGroup, ...]:
-    """The studies by condition (the same words, case and spacing aside), in order of each one's first row.
-
-    The chart's rule (`pipeline.chart`), so the table and the chart after it group the same studies.
-    """
-    found: dict[str, tuple[Item, list[int]]] = {}
-    for i, study in enumerate(table.studies):
-        words = " ".join(plain_text(study.condition).split()) if study.condition else ""
-        found.setdefault(words.casefold(), (study.condition if words else not_stated, []))[1].append(i)
-    return tuple(TableGroup(condition, tuple(rows)) for condition, rows in found.values())
 
 
 def _study_sentence(study: Study) -> str:
