@@ -78,3 +78,21 @@ def test_library_lookups_are_remembered_between_runs(own_cache, monkeypatch):
     with cache.known_libraries():
         ctypes.util.find_library("pango-1.0")
     assert asked[-1] == "pango-1.0" and len(asked) == 3
+
+
+def test_compiled_templates_are_kept_and_an_edit_is_compiled_again(own_cache, tmp_path):
+    from pipeline.render.templating import _environment
+
+    own = tmp_path / "templates"
+    own.mkdir()
+    (own / "page.html").write_text("<p>{{ word }}</p>")
+    _environment.cache_clear()
+    assert _environment(own).get_template("page.html").render(word="one") == "<p>one</p>"
+    [kept] = own_cache.glob("templates-*/*")
+    _environment.cache_clear()
+    assert _environment(own).get_template("page.html").render(word="two") == "<p>two</p>"
+    kept.write_bytes(b"not bytecode")  # a corrupt file is compiled afresh
+    (own / "page.html").write_text("<b>{{ word }}</b>")
+    _environment.cache_clear()
+    assert _environment(own).get_template("page.html").render(word="three") == "<b>three</b>"
+    _environment.cache_clear()
