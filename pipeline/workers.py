@@ -132,10 +132,20 @@ def render_outputs(document: Document, theme: Theme, settings: Settings, names: 
         warm_hyphenation(document.lang)  # the parsed dictionary from the cache, before WeasyPrint parses it
         if len(shares) > 1:
             importlib.import_module("pipeline.render.pdf")  # once, here, so no worker imports it again
+            _measure_chart_fonts(document, theme)
     running = [_fork(lambda share=share: render(share)) for share in shares[1:]]
     here = _outcome(lambda: render(shares[0]) if shares else {})
     results = _merged([here] + [_outcome(collect) for collect in running])  # every worker is waited for
     return {name: results[name] for name in names}
+
+
+def _measure_chart_fonts(document: Document, theme: Theme) -> None:
+    """Draw the evidence chart once before forking: the article and the handout both draw it,
+    and the first drawing in a process reads the theme's font files for their widths (about
+    0.2 s); forked workers inherit what was read."""
+    from pipeline.render.html import evidence_figure
+
+    evidence_figure(document, theme, for_print=True)
 
 
 def share_out(names: list[str], workers: int) -> list[list[str]]:
