@@ -367,10 +367,19 @@ def forkserver() -> Iterator[Forkserver]:
         server.close()
 
 
+HEAVY = 1.0  # the cost from which an output gets a worker of its own under the forkserver
+
+
 def _served(document: Document, theme: Theme, settings: Settings, names: list[str]) -> Timed:
-    """Render `names` in forkserver workers, a share per core, side by side."""
+    """Render `names` in forkserver workers side by side: a share per core, or a worker per heavy
+    output when there are more of those than cores.
+
+    An edit publishes once every output is rendered, so what counts is when the last worker
+    ends. Two cores and three heavy outputs in two shares leave one core idle while the longer
+    share finishes; three workers share both cores to the end.
+    """
     server, cores = _server, max(2, os.cpu_count() or 1)
-    shares = share_out(names, cores)
+    shares = share_out(names, max(cores, sum(COST.get(name, 1.0) >= HEAVY for name in names)))
     running = [server.submit(document, theme, settings, share) for share in shares]
     results = _merged([_outcome(collect) for collect in running])
     if _listener is not None:

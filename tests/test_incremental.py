@@ -43,3 +43,20 @@ def test_forkserver_renders_like_one_process(tmp_path, monkeypatch):
         assert run_job(Job("build", BUNDLED, out=tmp_path / "served", only=tuple(OUTPUTS))).status == 0
     one, served = _files(tmp_path / "one" / "ldn-review"), _files(tmp_path / "served" / "ldn-review")
     assert {n: d for n, (_, d) in one.items()} == {n: d for n, (_, d) in served.items()}
+
+
+def test_under_the_forkserver_each_heavy_output_gets_a_worker(monkeypatch):
+    shares = []
+
+    class Server:
+        def submit(self, document, theme, settings, share):
+            shares.append(share)
+            return lambda: {name: (None, 0.0) for name in share}
+
+    monkeypatch.setattr(workers, "_server", Server())
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
+    workers._served(None, None, None, list(OUTPUTS))
+    assert sorted(map(sorted, shares)) == [["handout", "html"], ["pdf"], ["slides", "summary"]]
+    shares.clear()
+    workers._served(None, None, None, ["summary", "handout"])  # a lay-summary edit: one per core
+    assert sorted(shares) == [["handout"], ["summary"]]
