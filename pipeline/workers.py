@@ -25,6 +25,7 @@ again here, as if it had happened in this process.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
 import pickle
@@ -35,6 +36,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from typing import TYPE_CHECKING
 
@@ -269,12 +271,14 @@ def _failure(error: BaseException) -> bytes:
 class Forkserver:
     """A process forked before any thread starts that imports WeasyPrint and the renderers once,
     then forks a fresh worker for each share of outputs it is sent. The workers start warm
-    (nothing imported again) and clean (no cache of an earlier render: a theme edit shows), and
-    this process may run threads meanwhile: it never forks again itself.
+    (nothing imported again; the hyphenation dictionary, the slide design and its fonts' widths
+    read once, by the server: see `_warm`) and clean (no cache of an earlier render, and a
+    design read again once its theme's files change: a theme edit shows), and this process
+    may run threads meanwhile: it never forks again itself.
     """
 
     def __init__(self) -> None:
-        here, there = socket.socketpair()
+        here, there = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)  # one message per submit
         self.pid = os.fork()
         if self.pid == 0:
             status = 0
@@ -288,11 +292,16 @@ class Forkserver:
         there.close()
         self.socket = here
 
-    def submit(self, document: Document, theme: Theme, settings: Settings, share: list[str]) -> Callable[[], Timed]:
-        """Render `share` in a worker forked by the server; the returned function waits for its result."""
+    def submit(self, document: Document, theme: Theme, settings: Settings, share: list[str],
+               state: str = "") -> Callable[[], Timed]:
+        """Render `share` in a worker forked by the server; the returned function waits for its result.
+
+        `state` (`theme_state`) tells the server whether what it read of the theme is current.
+        """
         mine, theirs = socket.socketpair()
         try:
-            socket.send_fds(self.socket, [b"w"], [theirs.fileno()])
+            warm = pickle.dumps((document.lang, theme, state))
+            socket.send_fds(self.socket, [warm], [theirs.fileno()])
         finally:
             theirs.close()
         with mine.makefile("wb") as stream:
@@ -325,15 +334,62 @@ def _serve(control: socket.socket) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished workers are reaped by the kernel
     for module in ("pdf", "handout", "html", "slides", "summary"):
         importlib.import_module(f"pipeline.render.{module}")
+    warmed: dict[Path, str] = {}
     while True:
-        message, fds, _, _ = socket.recv_fds(control, 16, 1)
+        message, fds, _, _ = socket.recv_fds(control, 65536, 1)
         if not message or not fds:
             return
+        _warm(message, warmed)
         if os.fork() == 0:
             control.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             _work(socket.socket(fileno=fds[0]))
         os.close(fds[0])
+
+
+def theme_state(theme: Theme) -> str:
+    """A hash of the files a theme's slide design and fonts are read from: its folder and the
+    default theme's (which fills in what it leaves out)."""
+    from pipeline.cache import digest_files
+    from pipeline.themes import THEMES_DIR
+
+    digest = hashlib.sha256()
+    for folder in dict.fromkeys((theme.path.resolve(), (THEMES_DIR / "default").resolve())):
+        digest_files(digest, str(folder), folder)
+    return digest.hexdigest()
+
+
+def _warm(message: bytes, warmed: dict[Path, str]) -> None:
+    """Read once, in the forkserver, what every worker would otherwise read again: the
+    hyphenation dictionary of the review's language (package data, never edited) and the
+    theme's slide design with its fonts' widths (the chart and the slides measure text with
+    them: about 0.2 s). A theme whose files changed since (`warmed` holds the state each was
+    read in) is read afresh: the designs and fonts read before are dropped first, so a
+    worker never sees an old one.
+    """
+    try:
+        lang, theme, state = pickle.loads(message)
+        warm_hyphenation(lang)
+        if warmed.get(theme.path) != state:
+            if warmed:
+                _forget_designs()
+                warmed.clear()
+            from pipeline.render.slides.design import load_design
+
+            load_design(theme)
+            warmed[theme.path] = state
+    except Exception:  # noqa: BLE001 - only a speed-up: the worker meets (and reports) any problem itself
+        _forget_designs()
+        warmed.clear()
+
+
+def _forget_designs() -> None:
+    """Drop the slide designs and font widths read so far (they are cached by path, not content)."""
+    from pipeline.render import chart_svg
+    from pipeline.render.slides import design, metrics
+
+    for cached in (design._load, metrics._font_file, chart_svg.css_family, chart_svg.default_font):
+        cached.cache_clear()
 
 
 def _work(channel: socket.socket) -> None:
@@ -380,7 +436,8 @@ def _served(document: Document, theme: Theme, settings: Settings, names: list[st
     """
     server, cores = _server, max(2, os.cpu_count() or 1)
     shares = share_out(names, max(cores, sum(COST.get(name, 1.0) >= HEAVY for name in names)))
-    running = [server.submit(document, theme, settings, share) for share in shares]
+    state = theme_state(theme)
+    running = [server.submit(document, theme, settings, share, state) for share in shares]
     results = _merged([_outcome(collect) for collect in running])
     if _listener is not None:
         for name in names:
