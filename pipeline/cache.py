@@ -13,6 +13,12 @@ when XDG_CACHE_HOME is not set), beside the syllable table of `pipeline.syllable
 - `hyphen-<key>.pickle`: a Pyphen hyphenation dictionary as parsed (Pyphen parses its
   `.dic` text on every start; WeasyPrint and the readability check both use it), keyed by
   the bytes of the `.dic` file and Pyphen's version.
+- `libraries-<key>.pickle`: where `ctypes.util.find_library` found each shared library
+  WeasyPrint asked for while it was imported (Pango, HarfBuzz, fontconfig…). Each lookup
+  starts `ldconfig`, `gcc` and `ld` in turn, and WeasyPrint tries several names per library
+  before one is found: about 0.3-0.6 s of every build. Keyed by the dynamic linker's cache
+  (`/etc/ld.so.cache`: installing or removing a library changes it) and the variables the
+  lookup reads (LD_LIBRARY_PATH, LIBRARY_PATH, PATH).
 
 A cache only saves time: a read that fails or does not unpickle (a corrupt or truncated
 file, another version's) is ignored as if there were none. A write is atomic (a temporary
@@ -22,12 +28,14 @@ file, then a rename), so a reader never sees half of one. `check` writes nothing
 
 from __future__ import annotations
 
+import ctypes.util
 import hashlib
 import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -165,3 +173,45 @@ def warm_hyphenation(lang: str) -> None:
             pyphen.hdcache.setdefault(path, parsed)
     except Exception:  # noqa: BLE001 - only a speed-up: Pyphen parses the file itself then
         pass
+
+
+# --- shared libraries ----------------------------------------------------------------------
+
+LINKER_CACHE = Path("/etc/ld.so.cache")
+
+
+@contextmanager
+def known_libraries() -> Iterator[None]:
+    """While the block runs (WeasyPrint's import), answer `ctypes.util.find_library` from the
+    disk cache, asking the real one (and remembering its answer) only for a name not in it."""
+    name = f"libraries-{_libraries_key()}.pickle"
+    found = read(name)
+    known = dict(found) if isinstance(found, dict) else {}
+    asked = len(known)
+    real = ctypes.util.find_library
+
+    def find_library(library: str) -> str | None:
+        if library not in known:
+            known[library] = real(library)
+        return known[library]
+
+    ctypes.util.find_library = find_library
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = real
+        if len(known) != asked:
+            write(name, known)
+            prune("libraries-", keep=2)
+
+
+def _libraries_key() -> str:
+    digest = hashlib.sha256(f"{FORMAT}\0{sys.platform}\0{sys.version}\0".encode())
+    for variable in ("LD_LIBRARY_PATH", "LIBRARY_PATH", "PATH"):
+        digest.update(f"{variable}={os.environ.get(variable)}\0".encode())
+    try:
+        info = LINKER_CACHE.stat()
+        digest.update(f"{info.st_ino}:{info.st_size}:{info.st_mtime_ns}".encode())
+    except OSError:
+        digest.update(b"no linker cache")
+    return digest.hexdigest()[:32]

@@ -18,6 +18,10 @@ Each output, in whichever process renders it, is announced as it finishes to
 the listener set with `listening` (live progress); a forked worker calls the
 copy it inherited, so the listener must work across processes.
 
+`watch` and `preview` run threads, so they render through a forkserver instead
+(`pipeline.forkserver`), started before their first thread: `_served` gives it a share per
+core, or a worker per heavy output.
+
 Workers only return bytes; writing stays with the build step, so the build is
 still all or nothing. An error in a worker (say, an input error) is raised
 again here, as if it had happened in this process.
@@ -29,7 +33,6 @@ import importlib
 import os
 import pickle
 import signal
-import socket
 import threading
 import time
 import traceback
@@ -40,6 +43,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.cache import warm_hyphenation
 from pipeline.diagnostics import InputError
+from pipeline.forkserver import Forkserver, theme_state
 from pipeline.model import Document
 from pipeline.render import OUTPUTS, Rendered, Settings
 from pipeline.themes import Theme
@@ -132,10 +136,20 @@ def render_outputs(document: Document, theme: Theme, settings: Settings, names: 
         warm_hyphenation(document.lang)  # the parsed dictionary from the cache, before WeasyPrint parses it
         if len(shares) > 1:
             importlib.import_module("pipeline.render.pdf")  # once, here, so no worker imports it again
+            _measure_chart_fonts(document, theme)
     running = [_fork(lambda share=share: render(share)) for share in shares[1:]]
     here = _outcome(lambda: render(shares[0]) if shares else {})
     results = _merged([here] + [_outcome(collect) for collect in running])  # every worker is waited for
     return {name: results[name] for name in names}
+
+
+def _measure_chart_fonts(document: Document, theme: Theme) -> None:
+    """Draw the evidence chart once before forking: the article and the handout both draw it,
+    and the first drawing in a process reads the theme's font files for their widths (about
+    0.2 s); forked workers inherit what was read."""
+    from pipeline.render.html import evidence_figure
+
+    evidence_figure(document, theme, for_print=True)
 
 
 def share_out(names: list[str], workers: int) -> list[list[str]]:
@@ -254,95 +268,7 @@ def _failure(error: BaseException) -> bytes:
         return pickle.dumps((False, RuntimeError(f"in a render worker:\n{text}")))
 
 
-# --- a forkserver: render workers for a process that runs threads (watch, preview) ---------
-
-class Forkserver:
-    """A process forked before any thread starts that imports WeasyPrint and the renderers once,
-    then forks a fresh worker for each share of outputs it is sent. The workers start warm
-    (nothing imported again) and clean (no cache of an earlier render: a theme edit shows), and
-    this process may run threads meanwhile: it never forks again itself.
-    """
-
-    def __init__(self) -> None:
-        here, there = socket.socketpair()
-        self.pid = os.fork()
-        if self.pid == 0:
-            status = 0
-            try:
-                here.close()
-                _serve(there)
-            except BaseException:  # noqa: BLE001 - the forkserver never returns into the caller's code
-                status = 1
-            finally:
-                os._exit(status)
-        there.close()
-        self.socket = here
-
-    def submit(self, document: Document, theme: Theme, settings: Settings, share: list[str]) -> Callable[[], Timed]:
-        """Render `share` in a worker forked by the server; the returned function waits for its result."""
-        mine, theirs = socket.socketpair()
-        try:
-            socket.send_fds(self.socket, [b"w"], [theirs.fileno()])
-        finally:
-            theirs.close()
-        with mine.makefile("wb") as stream:
-            stream.write(pickle.dumps((document, theme, settings, share)))
-        mine.shutdown(socket.SHUT_WR)
-
-        def collect() -> Timed:
-            with mine, mine.makefile("rb") as stream:
-                data = stream.read()
-            if not data:
-                raise RuntimeError("a render worker died")
-            ok, value = pickle.loads(data)
-            if not ok:
-                raise value
-            return value
-
-        return collect
-
-    def close(self) -> None:
-        self.socket.close()  # the server sees the end of its socket and exits
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
-
-
-def _serve(control: socket.socket) -> None:
-    """The forkserver's loop: a worker per socket received, until the control socket closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished workers are reaped by the kernel
-    for module in ("pdf", "handout", "html", "slides", "summary"):
-        importlib.import_module(f"pipeline.render.{module}")
-    while True:
-        message, fds, _, _ = socket.recv_fds(control, 16, 1)
-        if not message or not fds:
-            return
-        if os.fork() == 0:
-            control.close()
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            _work(socket.socket(fileno=fds[0]))
-        os.close(fds[0])
-
-
-def _work(channel: socket.socket) -> None:
-    """A forkserver's worker: read a share, render it, send the result back, exit."""
-    status = 1
-    try:
-        with channel.makefile("rb") as stream:
-            document, theme, settings, share = pickle.loads(stream.read())
-        ok, value = _outcome(lambda: render_outputs(document, theme, settings, share))
-        try:
-            payload = pickle.dumps((True, value)) if ok else _failure(value)
-        except Exception as error:  # noqa: BLE001 - a result that cannot travel is a failure
-            ok, payload = False, _failure(error)
-        with channel, channel.makefile("wb") as stream:
-            stream.write(payload)
-        status = 0 if ok else 1
-    finally:
-        os._exit(status)
-
+# --- rendering through a forkserver (watch, preview): see pipeline.forkserver ---------------
 
 @contextmanager
 def forkserver() -> Iterator[Forkserver]:
@@ -357,11 +283,21 @@ def forkserver() -> Iterator[Forkserver]:
         server.close()
 
 
+HEAVY = 1.0  # the cost from which an output gets a worker of its own under the forkserver
+
+
 def _served(document: Document, theme: Theme, settings: Settings, names: list[str]) -> Timed:
-    """Render `names` in forkserver workers, a share per core, side by side."""
+    """Render `names` in forkserver workers side by side: a share per core, or a worker per heavy
+    output when there are more of those than cores.
+
+    An edit publishes once every output is rendered, so what counts is when the last worker
+    ends. Two cores and three heavy outputs in two shares leave one core idle while the longer
+    share finishes; three workers share both cores to the end.
+    """
     server, cores = _server, max(2, os.cpu_count() or 1)
-    shares = share_out(names, cores)
-    running = [server.submit(document, theme, settings, share) for share in shares]
+    shares = share_out(names, max(cores, sum(COST.get(name, 1.0) >= HEAVY for name in names)))
+    state = theme_state(theme)
+    running = [server.submit(document, theme, settings, share, state) for share in shares]
     results = _merged([_outcome(collect) for collect in running])
     if _listener is not None:
         for name in names:

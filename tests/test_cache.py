@@ -56,3 +56,43 @@ def test_cached_hyphenation_dictionary_is_the_parsed_one(own_cache, monkeypatch)
     [(path, parsed)] = pyphen.hdcache.items()
     assert parsed.patterns == pyphen.HyphDict(path).patterns
     assert pyphen.Pyphen(lang="en_US").inserted("hyphenation") == "hy-phen-ation"
+
+
+def test_library_lookups_are_remembered_between_runs(own_cache, monkeypatch):
+    import ctypes.util
+
+    asked = []
+
+    def real(name):
+        asked.append(name)
+        return {"pango-1.0": "libpango-1.0.so.0"}.get(name)
+
+    monkeypatch.setattr(ctypes.util, "find_library", real)
+    for _ in range(2):  # the second run answers from the disk cache, misses included
+        with cache.known_libraries():
+            assert ctypes.util.find_library("pango-1.0") == "libpango-1.0.so.0"
+            assert ctypes.util.find_library("libpango-1.0-0") is None
+        assert ctypes.util.find_library is real
+    assert asked == ["pango-1.0", "libpango-1.0-0"]
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/lib")  # another search path: asked again
+    with cache.known_libraries():
+        ctypes.util.find_library("pango-1.0")
+    assert asked[-1] == "pango-1.0" and len(asked) == 3
+
+
+def test_compiled_templates_are_kept_and_an_edit_is_compiled_again(own_cache, tmp_path):
+    from pipeline.render.templating import _environment
+
+    own = tmp_path / "templates"
+    own.mkdir()
+    (own / "page.html").write_text("<p>{{ word }}</p>")
+    _environment.cache_clear()
+    assert _environment(own).get_template("page.html").render(word="one") == "<p>one</p>"
+    [kept] = own_cache.glob("templates-*/*")
+    _environment.cache_clear()
+    assert _environment(own).get_template("page.html").render(word="two") == "<p>two</p>"
+    kept.write_bytes(b"not bytecode")  # a corrupt file is compiled afresh
+    (own / "page.html").write_text("<b>{{ word }}</b>")
+    _environment.cache_clear()
+    assert _environment(own).get_template("page.html").render(word="three") == "<b>three</b>"
+    _environment.cache_clear()

@@ -11,7 +11,10 @@ import hashlib
 import logging
 from pathlib import Path
 
-from weasyprint import CSS, HTML
+from pipeline.cache import known_libraries
+
+with known_libraries():  # WeasyPrint looks up its C libraries as it is imported: from the cache
+    from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
