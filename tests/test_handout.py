@@ -115,3 +115,49 @@ def test_chart_turned_off_gives_the_table_back():
         text = "\n".join(page.extract_text() for page in pdf.pages)
     assert "Condition Study Design Participants Duration Main finding" in text
     assert "Number of participants" not in text and "Figure 1." not in text
+
+
+def test_references_split_into_two_columns_of_about_equal_length():
+    from pipeline.model import Reference, Text
+    from pipeline.render.handout import reference_columns
+
+    def ref(key: str, chars: int) -> Reference:
+        return Reference(key, "", (Text("x" * chars),), None)
+
+    refs = tuple(ref(k, n) for k, n in [("a", 300), ("b", 100), ("c", 100), ("d", 100)])
+    assert [[r.key for r in column] for column in reference_columns(refs)] == [["a"], ["b", "c", "d"]]
+    left, right = reference_columns(refs[1:])
+    assert [r.key for r in left + right] == ["b", "c", "d"] and len(left) == 2  # in order, the longer column first
+    assert reference_columns((refs[0],)) == ((refs[0],), ()) and reference_columns(()) == ((), ())
+
+
+def _reading_order(pdf, references) -> list[tuple[int, str, int, str]]:
+    """(page, column, position, key) of each reference whose opening words a column shows, in reading order."""
+    found = []
+    for number, page in enumerate(pdf.pages):
+        for side, box in (("left", (0, 0, page.width / 2, page.height)),
+                          ("right", (page.width / 2, 0, page.width, page.height))):
+            text = flat(page.crop(box).extract_text())
+            found += [(number, side, text.index(flat(plain_text(r.runs))[:30]), r.key)
+                      for r in references if flat(plain_text(r.runs))[:30] in text]
+    first: dict[str, tuple[int, str, int, str]] = {}
+    for place in sorted(found):
+        first.setdefault(place[3], place)
+    return sorted(first.values())
+
+
+@pytest.mark.parametrize("theme", ["default", "classic"])
+def test_a_reference_list_over_two_pages_reads_left_then_right_on_each_page(theme):
+    # slides-long's handout cites 14 works: the list runs from page 1 to page 2. Two fixed columns would
+    # each go on over the page (1-3 | 8-10, then 4-7 | 11-14); the page's own columns keep the order.
+    from conftest import FIXTURES
+    from pipeline.render.handout import cited_references
+    from pipeline.render.slides.outline import outline
+
+    document, _ = load_review(FIXTURES / "slides-long", theme)
+    made = render(document, load_theme(theme), Settings())
+    cited = cited_references(document, outline(document).take_home)
+    with pdfplumber.open(io.BytesIO(made.files["handout.pdf"])) as pdf:
+        order = _reading_order(pdf, cited)
+    assert len({page for page, *_ in order}) == 2 and len(cited) >= 10
+    assert [key for *_, key in order] == [r.key for r in cited], order
