@@ -76,10 +76,14 @@ def _pieces(group: Group, height: float) -> list[Group]:
 
 
 def add_evidence_chart(slide, chart: EvidenceChart, box: Box, design: SlideDesign):
-    """Draw `chart` into `box` on `slide` as one group of native shapes; returns the group shape."""
-    group = slide.shapes.add_group_shape()
+    """Draw `chart` into `box` on `slide` as one group of native shapes; returns the group shape.
+
+    Drawn on the slide, then grouped once: a group recalculates its extents after every shape added to it.
+    """
+    before = len(slide.shapes)
+    _Drawing(slide.shapes, chart, Box(*box), design).draw()
+    group = slide.shapes.add_group_shape(list(slide.shapes)[before:])
     group.name = "Evidence chart"
-    _Drawing(group.shapes, chart, Box(*box), design).draw()
     return group
 
 
