@@ -129,6 +129,7 @@ def test_references_split_into_two_columns_of_about_equal_length():
     left, right = reference_columns(refs[1:])
     assert [r.key for r in left + right] == ["b", "c", "d"] and len(left) == 2  # in order, the longer column first
     assert reference_columns((refs[0],)) == ((refs[0],), ()) and reference_columns(()) == ((), ())
+    assert reference_columns(tuple(ref(str(i), 500) for i in range(20))) is None  # more than a page: balanced
 
 
 def _reading_order(pdf, references) -> list[tuple[int, str, int, str]]:

@@ -46,9 +46,13 @@ def render(document: Document, theme: Theme, settings: Settings) -> Rendered:
         date=source_date(document).strftime("%Y-%m-%dT%H:%M:%SZ"),
         version=__version__,
     )
-    html = render_template(theme, "handout.html", references=reference_columns(cited), balanced=False, **context)
-    laid_out = typeset(html, document, theme)
-    if _on_pages(laid_out, "ref-") > 1:  # two columns each going on over the page: set them as the page's columns
+    columns = reference_columns(cited)
+    if columns is not None:
+        html = render_template(theme, "handout.html", references=columns, balanced=False, **context)
+        laid_out = typeset(html, document, theme)
+        if _on_pages(laid_out, "ref-") > 1:  # each column went on over the page: the list cannot be split so
+            columns = None
+    if columns is None:  # the page's own balanced columns, which read left then right on every page
         html = render_template(theme, "handout.html", references=(cited, ()), balanced=True, **context)
         laid_out = typeset(html, document, theme)
     warnings = () if len(laid_out.pages) <= MAX_PAGES else (_too_long(document, len(laid_out.pages),
@@ -61,21 +65,26 @@ def _on_pages(laid_out, prefix: str) -> int:
     return sum(any(name.startswith(prefix) for name in page.anchors) for page in laid_out.pages)
 
 
-def reference_columns(references: tuple[Reference, ...]) -> tuple[tuple[Reference, ...], tuple[Reference, ...]]:
-    """The references in two columns of about the same length, the longer one first.
+def reference_columns(references: tuple[Reference, ...]) \
+        -> tuple[tuple[Reference, ...], tuple[Reference, ...]] | None:
+    """The references in two columns of about the same length, the longer one first; None for a list
+    too long to fit on one page.
 
     Decided here from each entry's length, not by WeasyPrint's column balancing, which sets the list
     a dozen times over (1.1 s of the handout's 1.5 s); an entry is never split between columns. A list
     that runs over a page is balanced by WeasyPrint after all (`render`): there each page's columns
-    must read left, then right.
+    must read left, then right (and two fixed columns over many pages take WeasyPrint minutes).
     """
     lengths = [len(plain_text(r.runs)) + ENTRY_CHARS for r in references]
+    if sum(lengths) > SPLIT_MOST:
+        return None
     split = min(range(len(references) + 1),
                 key=lambda k: (max(sum(lengths[:k]), sum(lengths[k:])), -k))
     return references[:split], references[split:]
 
 
 ENTRY_CHARS = 40  # what an entry costs beyond its characters: its last line's unused part and its gap
+SPLIT_MOST = 6000  # characters: two columns of a page hold about 8,000 at the handout's 8.4 pt
 
 
 def _too_long(document: Document, pages: int, messages: int) -> Diagnostic:
