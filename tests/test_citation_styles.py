@@ -171,22 +171,18 @@ PLACEMENT_BIB = """\
              "incomplete"]),
     ("vancouver", ["r.bib:7:1: warning: entry 'arxiv' (@online): citation style 'vancouver' does not print "
                    "'eprintclass'; the reference list leaves it out",
-                   "r.bib:11:1: warning: entry 'translated' (@article): citation style 'vancouver' does not "
-                   "print 'translator'; the reference list leaves it out",
                    "r.bib:13:1: warning: entry 'nojournal' (@article) lacks 'journal'; its reference will be "
                    "incomplete"]),
     ("ama", ["r.bib:7:1: warning: entry 'arxiv' (@online): citation style 'ama' does not print 'eprintclass'; "
              "the reference list leaves it out",
-             "r.bib:11:1: warning: entry 'translated' (@article): citation style 'ama' does not print "
-             "'translator'; the reference list leaves it out",
              "r.bib:13:1: warning: entry 'nojournal' (@article) lacks 'journal'; its reference will be "
              "incomplete"]),
 ])
 def test_a_field_the_chosen_style_does_not_print_is_a_warning_at_the_entry(tmp_path, monkeypatch, style,
                                                                             expected):
     # shortjournal: Vancouver and AMA print it, APA 7 the full title; location: Citing Medicine prints it, and
-    # APA 7 and AMA 11 leave it out by rule (`omits`: no warning for every Zotero export); translator: APA only
-    # so far; eprintclass: no manual places an arXiv class
+    # APA 7 and AMA 11 leave it out by rule (`omits`: no warning for every Zotero export); translator: every
+    # style prints it, so no warning; eprintclass: no manual places an arXiv class
     monkeypatch.chdir(tmp_path)
     (tmp_path / "r.bib").write_text(PLACEMENT_BIB)
     assert _warnings(Path("r.bib"), style) == expected
@@ -271,6 +267,22 @@ def test_biblatex_macros_become_unicode(tex, text):
     ("vancouver", "mvbook-pharmacology", "Kenakin T, editor. Comprehensive pharmacology. Amsterdam: Elsevier; 2022. "
                                          "8 vol."),
     ("vancouver", "misc-howpublished", "Ross U. Low-dose naltrexone patient leaflet. Leaflet; 2020."),
+    # translators: APA 7 (10.2) in parentheses after the title; Citing Medicine (ch. 1, 2, 5) after the title of
+    # an article or chapter and after a book's edition; AMA 11 (3.12.1) after the title
+    ("apa", "book-translated", "Freud, S. (2010). The interpretation of dreams (J. Strachey, Trans.). Basic Books."),
+    ("apa", "art-translated", "Kovacs, P. (2012). Naltrexone in Hungarian practice (H. White, Trans.). Orvosi "
+                              "Hetilap, 153, 10\u201315."),
+    ("vancouver", "book-translated", "Freud S. The interpretation of dreams. Strachey J, translator. New York: Basic "
+                                     "Books; 2010."),
+    ("vancouver", "art-translated", "Kovacs P. Naltrexone in Hungarian practice. White H, translator. Orvosi Hetilap. "
+                                    "2012;153:10-5."),
+    ("vancouver", "inc-translated", "Petrov I. Opium in Russian medicine. Quinn R, translator. In: Stone T, editor. A "
+                                    "history of analgesia. London: Routledge; 2005. p. 100-20."),
+    ("ama", "book-translated", "Freud S. The Interpretation of Dreams. Strachey J, trans. Basic Books; 2010."),
+    ("ama", "art-translated", "Kovacs P. Naltrexone in Hungarian practice. White H, trans. Orvosi Hetilap. "
+                              "2012;153:10-15."),
+    ("ama", "inc-translated", "Petrov I. Opium in Russian medicine. Quinn R, trans. In: Stone T, ed. A History of "
+                              "Analgesia. Routledge; 2005:100-120."),
 ])
 def test_the_further_biblatex_types(coverage, style, key, expected):
     # inbook, booklet, inreference, dataset, software, patent, mvbook and misc, by APA 7 ch. 10, Citing Medicine, AMA 11

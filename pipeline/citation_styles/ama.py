@@ -103,14 +103,19 @@ class Ama(Vancouver):
 
     def _body(self, entry: BibEntry) -> str:
         title = full_title(entry) or "[Untitled]"
-        if entry.get("journal"):
-            return f"{sentence(title)}{self._journal(entry)}"
-        if entry.get("booktitle"):
-            return f"{sentence(title)} {self._chapter(entry)}"
-        if self._is_book_like(entry):
+        if self._is_book_like(entry) and not entry.get("booktitle"):
             shown = title if entry.type in AS_NAMED else title_case(title)
             return f"{sentence(shown)} {self._book(entry)}"
-        return f"{sentence(title)} {self._web(entry)}".rstrip()
+        title = " ".join(filter(None, [sentence(title), self._translators(entry)]))
+        if entry.get("journal"):
+            return f"{title}{self._journal(entry)}"
+        if entry.get("booktitle"):
+            return f"{title} {self._chapter(entry)}"
+        return f"{title} {self._web(entry)}".rstrip()
+
+    def _translators(self, entry: BibEntry) -> str:
+        """AMA 11 (3.12.1) names a translator with the authors and editors, after the title: "Strachey J, trans."."""
+        return f"{self.names(entry.translators)}, trans." if entry.translators else ""
 
     def _journal(self, entry: BibEntry) -> str:
         journal = entry.get("shortjournal") or entry.get("journal")
@@ -130,7 +135,7 @@ class Ama(Vancouver):
         kind = capitalise(type_label(entry)) if entry.type in ("thesis", "phdthesis", "mastersthesis") else ""
         people = f"({self.names(entry.editors)}, {'eds.' if len(entry.editors) > 1 else 'ed.'})." \
             if entry.authors and entry.editors else ""
-        extra = [people, sentence(edition(entry)) if entry.get("edition") else "",
+        extra = [people, self._translators(entry), sentence(edition(entry)) if entry.get("edition") else "",
                  f"Version {entry.get('version')}." if entry.get("version") else "",
                  f"Vol {entry.get('volume')}." if entry.get("volume") else "", sentence(kind) if kind else "",
                  self._published(entry)]

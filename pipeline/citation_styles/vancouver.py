@@ -130,22 +130,35 @@ class Vancouver:
         y, m, d = accessed
         return f"[cited {' '.join(filter(None, [str(y), MONTHS[m - 1][:3] if m else '', str(d) if d else '']))}]"
 
+    def _roles(self, names: tuple[Name, ...], role: str) -> str:
+        """Secondary authors and their role, as Citing Medicine writes them: "Strachey J, translator"."""
+        return f"{self.names(names)}, {role}{'s' if len(names) > 1 else ''}" if names else ""
+
+    def _secondary(self, entry: BibEntry, editors: bool) -> str:
+        """Citing Medicine's secondary authors, a group per role: "Kuklick B, editor; Strachey J, translator."."""
+        groups = [self._roles(entry.editors, "editor") if editors else "", self._roles(entry.translators, "translator")]
+        return sentence("; ".join(filter(None, groups))) if any(groups) else ""
+
     def _source(self, entry: BibEntry) -> str:
+        # The translators of an article or a chapter follow its title (Citing Medicine ch. 1 and 5); a book's
+        # secondary authors follow its edition (ch. 2), as in nlm-citation-sequence.csl.
         if entry.get("journal"):
-            return self._journal(entry)
+            translators = self._secondary(entry, editors=False)
+            return (f" {translators}" if translators else "") + self._journal(entry)
         where = ": ".join(filter(None, [entry.get("address"), publisher(entry) or entry.get("howpublished")]))
         date = " ".join(filter(None, [self._date(entry, False), self._cited(entry)]))
-        container = ""
+        container, secondary = "", ""
         if entry.get("booktitle"):
             editors = self.names(entry.editors) + (", editors. " if len(entry.editors) > 1 else ", editor. ") \
                 if entry.editors else ""
             internet = " [Internet]" if self._internet(entry) else ""
-            container = f" In: {editors}{sentence(full_title(entry, 'booktitle') + internet)}"
-        elif entry.authors and entry.editors:
-            many = len(entry.editors) > 1
-            container = f" {self.names(entry.editors)}, {'editors' if many else 'editor'}."
+            translators = self._secondary(entry, editors=False)
+            container = f"{' ' + translators if translators else ''} In: {editors}" \
+                        f"{sentence(full_title(entry, 'booktitle') + internet)}"
+        else:
+            secondary = self._secondary(entry, editors=bool(entry.authors))
         extra = [sentence(edition(entry)) if entry.get("edition") else "",
-                 f"Version {entry.get('version')}." if entry.get("version") else "",
+                 f"Version {entry.get('version')}." if entry.get("version") else "", secondary,
                  f"Vol. {entry.get('volume')}." if entry.get("volume") else ""]
         published = "; ".join(filter(None, [where, date])) or entry.get("pubstate") or ""
         pages = f" p. {nlm_pages(entry.get('pages'))}." if entry.get("pages") else ""
