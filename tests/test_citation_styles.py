@@ -318,3 +318,21 @@ def test_ama_citations_with_locators_and_prefixes(tmp_path):
     assert caret(document.sections[0].blocks[0].runs) == \
         "O'Connor^5^ and A et al^6^(p. 3),^7^, see ^8^(pp. 5-6),^9^,^10^."
     assert plain_text(document.bibliography.references[-1].runs) == "An undated leaflet."
+
+
+@pytest.mark.parametrize("style, expected", [
+    ("apa", "James, W. (1987). Writings (2nd ed.; B. Kuklick, Ed.; J. Strachey & H. White, Trans.). Library of "
+            "America."),
+    # Citing Medicine (ch. 2): secondary authors after the edition, a group per role, split by semicolons
+    ("vancouver", "James W. Writings. 2nd ed. Kuklick B, editor; Strachey J, White H, translators. New York: "
+                  "Library of America; 1987."),
+    ("ama", "James W. Writings. (Kuklick B, ed.). Strachey J, White H, trans. 2nd ed. Library of America; 1987."),
+])
+def test_an_authored_book_with_editor_and_translators_names_each_role(tmp_path, style, expected):
+    bib = tmp_path / "r.bib"
+    bib.write_text("@book{b, author = {James, William}, editor = {Kuklick, Bruce}, translator = {Strachey, James "
+                   "and White, Helen}, title = {Writings}, publisher = {Library of America}, location = {New York}, "
+                   "date = {1987}, edition = {2}}\n")
+    entries = load_bibliography(bib, Diagnostics())
+    chosen = STYLES[style]
+    assert plain_text(chosen.reference(entries["b"], chosen.prepare(list(entries.values()), []))) == expected
