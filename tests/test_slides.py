@@ -420,9 +420,9 @@ def test_a_40_kb_key_point_and_reference_are_capped_with_warnings(make_review):
             key_points: ['{giant}']
         """, bib="@article{smith2020, author={Smith, Jane}, title={" + giant[:9_000] + "}, year={2020}}\n")
     document, _ = load_review(review)
-    start = time.perf_counter()
+    start = time.process_time()
     made = render(document, load_theme("default"), Settings())
-    assert time.perf_counter() - start < 20
+    assert time.process_time() - start < 20  # CPU seconds: a hang guard
     assert [str(w).split(": warning")[0] for w in made.warnings] == ["r/review.yaml:7:18", "r/references.bib:1:1"]
     pieces = [b for s in deck(made.files["slides.pptx"]).slides if title(s).startswith("S") for b in bullets(s)]
     assert 1 < len(pieces) < 6 and pieces[-1].endswith("…") and sum(map(len, pieces)) < 5_100
