@@ -21,7 +21,7 @@ TEXT = {"type": "string", "minLength": 1}
 POINTS = {"type": "number", "minimum": 1, "description": "Points."}
 COLOUR = {"type": "string", "pattern": r"^#?[0-9A-Fa-f]{6}$", "description": "RGB in hex, e.g. \"1F3A5F\"."}
 COLOURS = ("background", "title", "text", "accent", "muted", "cover_background", "cover_text", "cover_muted",
-           "table_header", "table_header_text", "table_band", "table_text", "rule")
+           "table_header", "table_header_text", "table_band", "table_group", "table_text", "rule")
 SIZES = ("cover_title", "cover_title_min", "title", "title_min", "body", "body_min", "table", "table_min",
          "reference", "reference_min", "caption", "foot", "foot_min", "footer")
 SLIDE_TEXT_MIN, FOOT_MIN = 18, 12  # no slide text under 18 pt; only the foot of a slide (sources, captions) under it

@@ -99,3 +99,21 @@ def test_a_theme_name_that_is_not_plain_never_resolves(make_theme, name):
     assert name not in themes.available()
     with pytest.raises(ValueError):
         themes.load_theme(name)
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize("theme", ["default", "classic"])
+@pytest.mark.parametrize("ground, ink", [("table_header", "table_header_text"), ("table_group", "table_header_text"),
+                                          ("background", "text"), ("table_band", "table_text")])
+def test_shipped_slide_colours_meet_wcag_aa_contrast(theme, ground, ink):
+    from pipeline.render.slides.design import load_design
+    from pipeline.themes import load_theme
+
+    design = load_design(load_theme(theme))
+    light, dark = sorted((_luminance(design.colour(ground)), _luminance(design.colour(ink))), reverse=True)
+    assert (light + 0.05) / (dark + 0.05) >= 4.5

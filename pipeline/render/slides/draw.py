@@ -137,14 +137,14 @@ def _table(slide, block: TableBlock, design: SlideDesign) -> None:
 
 
 def _group_row(table, r: int, label: tuple[Span, ...], block: TableBlock, design: SlideDesign) -> None:
-    """A row naming a condition: one cell merged across the table, on the accent colour.
+    """A row naming a condition: one cell merged across the table, on the theme's `table_group` colour.
 
     A fill, not a rule above the row: viewers draw the table style's white column borders across a rule.
     """
     cell = table.cell(r, 0)
     if len(block.columns) > 1:
         cell.merge(table.cell(r, len(block.columns) - 1))
-    _cell(cell, label, block, design, "accent", "table_header_text")
+    _cell(cell, label, block, design, "table_group", "table_header_text")
 
 
 def _cell(cell, cell_spans: tuple[Span, ...], block: TableBlock, design: SlideDesign, fill: str,
