@@ -3,7 +3,8 @@
 BibTeX and biblatex field names are both accepted (`journaltitle`, `date`,
 `location`, ...), LaTeX accents and macros become Unicode (`latex.py`), and
 every entry keeps the line it starts on so checks can point at it. How an
-entry or a citation is written is the business of `citation_styles.py`.
+entry or a citation is written is the business of `citation_styles/`; what an
+entry lacks, or a style leaves out, is checked in `entry_checks.py`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 import pybtex.errors
 from pybtex.database import BibliographyDataError, InvalidNameString, Person
@@ -35,48 +36,12 @@ ALIASES = {"journaltitle": "journal", "location": "address", "eventtitle": "book
 NAME_FIELDS = ("translator", "bookauthor")
 # biblatex list fields: "A and B" is two items, printed "A; B" (braces keep an "and" inside a name).
 LIST_FIELDS = {"publisher", "address", "institution", "organization", "school"}
-# Bookkeeping fields that no reference list shows, by design: never warned about.
-QUIET_FIELDS = {"abstract", "keywords", "file", "owner", "timestamp", "langid", "langidopts", "hyphenation",
-                "sortname", "sortkey", "sorttitle", "sortyear", "presort", "options", "ids", "annotation", "annote",
-                "crossref", "xdata", "xref", "label", "shorthand", "shorttitle", "shortauthor", "indexsorttitle",
-                "indextitle", "date-added", "date-modified", "mendeley-tags", "groups", "entryset", "date",
-                "pagetotal", "eventdate", "venue", "urldate" }
-# Fields at least one style prints, for a check that names no style (tests/test_citation_styles.py keeps
-# it equal to what the styles print on the coverage fixture). With a style, the style itself answers.
-PLACED_FIELDS = {"title", "subtitle", "titleaddon", "journal", "shortjournal", "booktitle", "booksubtitle",
-                 "booktitleaddon", "year", "month", "day", "volume", "number", "pages", "edition", "publisher",
-                 "address", "institution", "school", "organization", "howpublished", "type", "doi", "url",
-                 "eprint", "eprinttype", "pubstate", "note", "editortype", "urldate", "translator",
-                 "bookauthor", "version", "volumes", "holder"}
 # biblatex crossref: a parent's fields that take another name in the child (biblatex's default inheritance).
 CROSSREF_RENAMES = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}
 PERIODICAL_RENAMES = {"title": "journal", "subtitle": "journalsubtitle"}
 NOT_INHERITED = {"ids", "crossref", "xref", "entryset", "entrysubtype", "execute", "label", "options", "presort",
                  "related", "relatedoptions", "relatedstring", "relatedtype", "shorthand", "shorthandintro",
                  "sortkey", "xdata"}
-# What each entry type needs to be formatted sensibly (BibTeX's own rules, biblatex's names mapped).
-REQUIRED = {
-    "article": ("title", "journal", "year"),
-    "book": ("title", "year"),
-    "inbook": ("title", "year"),
-    "incollection": ("title", "booktitle", "year"),
-    "inproceedings": ("title", "booktitle", "year"),
-    "conference": ("title", "booktitle", "year"),
-    "phdthesis": ("title", "school", "year"),
-    "mastersthesis": ("title", "school", "year"),
-    "thesis": ("title", "school", "year"),
-    "techreport": ("title", "institution", "year"),
-    "report": ("title", "institution", "year"),
-    "manual": ("title",),
-    "unpublished": ("title",),
-    "online": ("title", "url"),
-    "collection": ("title", "year"),
-    "proceedings": ("title", "year"),
-    "misc": ("title",),
-}
-# A required field another one can stand in for: a publication state instead of a year, an eprint for a url.
-STANDS_IN = {"year": ("year", "pubstate"), "url": ("url", "eprint", "doi")}
-NEEDS_AUTHOR = {"article", "incollection", "inproceedings", "phdthesis", "mastersthesis", "thesis"}
 # An entry's start, or a brace: only an '@' outside every brace starts an entry (as in BibTeX).
 _ENTRY_OR_BRACE = re.compile(r"@[ \t]*(\w+)[ \t]*([{(])[ \t]*([^,\s{}()]+)[ \t]*,|[{}]")
 _NOT_ENTRIES = {"comment", "string", "preamble"}
@@ -116,15 +81,6 @@ class BibEntry:
 
     def get(self, name: str) -> str:
         return self.fields.get(name, "")
-
-
-class Placement(Protocol):
-    """What `check_entry` asks a citation style: does it print this field of this entry?"""
-
-    name: str
-    omits: frozenset[str]  # fields the style's manual leaves out on purpose: not worth a warning
-
-    def prints(self, entry: BibEntry, field: str) -> bool: ...
 
 
 class EntryStart(NamedTuple):
@@ -358,42 +314,6 @@ def _name(person: Person) -> Name:
     given = " ".join(person.first_names + person.middle_names)
     return Name(family=latex_to_text(family), given=latex_to_text(given),
                 suffix=latex_to_text(" ".join(person.lineage_names)))
-
-
-def check_entry(entry: BibEntry, diagnostics: Diagnostics, style: Placement | None = None) -> None:
-    """Warn where an entry lacks what its type needs, and where the style leaves one of its fields out.
-
-    Without a style, only a field that no style prints is named.
-    """
-    needed = REQUIRED.get(entry.type, () if entry.type == "set" else ("title",))
-    missing = [f for f in needed if not any(entry.get(g) for g in STANDS_IN.get(f, (f,)))]
-    if not entry.authors and not entry.editors and entry.type in NEEDS_AUTHOR:
-        missing.insert(0, "author")
-    if entry.type == "book" and not entry.get("publisher"):
-        missing.append("publisher")
-    if missing:
-        names = ", ".join(f"'{m}'" for m in missing)
-        diagnostics.warning(f"entry '{entry.key}' (@{entry.type}) lacks {names}; "
-                            "its reference will be incomplete", entry.location)
-    unplaced = sorted(unplaced_fields(entry, style))
-    if unplaced:
-        names = ", ".join(f"'{f}'" for f in unplaced)
-        who = f"citation style '{style.name}' does not print" if style else "no citation style shows"
-        diagnostics.warning(f"entry '{entry.key}' (@{entry.type}): {who} {names}; "
-                            "the reference list leaves it out", entry.location)
-
-
-def unplaced_fields(entry: BibEntry, style: Placement | None = None) -> set[str]:
-    """The entry's fields, as the .bib names them, that the style (or, without one, every style) leaves out.
-
-    Bookkeeping fields such as 'abstract' are never named, nor an @set's or @xdata's own fields.
-    """
-    if entry.type in ("set", "xdata"):
-        return set()
-    given = {name for name in entry.raw_fields if name not in QUIET_FIELDS and name not in ("author", "editor")}
-    if style is None:
-        return {name for name in given if field_name(entry, name) not in PLACED_FIELDS}
-    return {name for name in given if name not in style.omits and not style.prints(entry, name)}
 
 
 def field_name(entry: BibEntry, raw: str) -> str:

@@ -15,7 +15,8 @@ from operator import attrgetter
 from pathlib import Path
 
 from pipeline import schema, themes
-from pipeline.bibliography import BibEntry, check_entry, load_bibliography
+from pipeline.bibliography import BibEntry, load_bibliography
+from pipeline.entry_checks import check_entry
 from pipeline.citation_styles import STYLES, Context
 from pipeline.diagnostics import Diagnostic, Diagnostics, InputError, Location
 from pipeline.inline import parse_inline

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from pipeline.bibliography import PLACED_FIELDS, QUIET_FIELDS, check_entry, field_name, latex_to_text, load_bibliography
+from pipeline.bibliography import field_name, latex_to_text, load_bibliography
+from pipeline.entry_checks import PLACED_FIELDS, QUIET_FIELDS, check_entry
 from pipeline.citation_styles import STYLES
 from pipeline.citation_styles.ama import title_case
 from pipeline.citation_styles.common import edition, ordinal

@@ -55,7 +55,7 @@ class Vancouver:
     # --- reference list ------------------------------------------------------------
 
     def prints(self, entry: BibEntry, field: str) -> bool:
-        """Whether this style shows the field (`bibliography.check_entry` warns about any other)."""
+        """Whether this style shows the field (`entry_checks.check_entry` warns about any other)."""
         return prints_field(self, entry, field)
 
     def label(self, entry: BibEntry, context: Context) -> str:
